@@ -136,9 +136,11 @@ export function fieldErrorBody(e: FieldError): string {
     case 'FieldValueDuplicate':
       return withDetail(`Duplicate value: ${renderValue(e.value)}`);
     case 'FieldValueTooLong':
-      return withDetail(`Too long`);
+      // TooLong never prints the value (field/errors.go ErrorBody).
+      return withDetail('Too long');
     case 'FieldValueTooMany':
-      return withDetail(`Too many`);
+      // TooMany prints the actual count when known: `Too many: 5: must have at most 3 items`.
+      return withDetail(e.value === undefined ? 'Too many' : `Too many: ${renderValue(e.value)}`);
     case 'FieldValueTypeInvalid':
       return withDetail(`Invalid value: ${renderValue(e.value)}`);
     case 'InternalError':
@@ -172,10 +174,20 @@ export function badRequest(message: string): StatusError {
 }
 
 export function methodNotAllowed(): StatusError {
-  return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+  return new StatusError(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+    {},
+  );
 }
 
-export function forbidden(q: Qualified, name: string, message: string, extra?: Partial<StatusDetails>): StatusError {
+export function forbidden(
+  q: Qualified,
+  name: string,
+  message: string,
+  extra?: Partial<StatusDetails>,
+): StatusError {
   const prefix = name ? `${qualified(q)} "${name}"` : qualified(q);
   return new StatusError(403, 'Forbidden', `${prefix} is forbidden: ${message}`, details(q, name, extra));
 }
