@@ -31,11 +31,14 @@ const NAMESPACE_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', '
 /** Review resources are virtual: POST only. */
 const CREATE_ONLY = ['create'] as const;
 
-/** The scale subresource of apps/v1 workloads reads and writes `.spec.replicas`. */
+/**
+ * The scale subresource of apps/v1 workloads reads and writes `.spec.replicas`; its status.selector is the
+ * workload's spec.selector in string form (kubernetes pkg/registry/apps/deployment/storage scaleFromDeployment).
+ */
 const APPS_SCALE = {
   specReplicasPath: '.spec.replicas',
   statusReplicasPath: '.status.replicas',
-  labelSelectorPath: '.status.selector',
+  labelSelectorPath: '.spec.selector',
 } as const;
 
 interface Opts {
