@@ -16,7 +16,7 @@ const toYaml = (o: object) => JSON.stringify(o);
 
 beforeAll(async () => {
   sb = await startSandbox({ users: [{ name: 'alice', token: 'alice-token', groups: [] }] });
-  await sb.kubectl(['create', 'namespace', ns]);
+  await sb.kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }) });
 });
 afterAll(async () => sb.stop());
 
@@ -26,7 +26,7 @@ describe('kubectl', () => {
       input: toYaml(deployment('web')),
     });
     expect(out.stdout).toContain('deployment.apps/web serverside-applied');
-    const got = parse((await sb.kubectl(['get', 'deployment', 'web', '-n', ns, '-o', 'yaml'])).stdout) as {
+    const got = parse((await sb.kubectl(['get', 'deployment', 'web', '-n', ns, '-o', 'yaml', '--show-managed-fields'])).stdout) as {
       metadata: { managedFields: { manager: string; operation: string }[] };
       spec: { replicas: number };
     };
