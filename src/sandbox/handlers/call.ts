@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { SandboxCore } from '../core.js';
 import { badRequest, unsupportedMediaType } from '../errors.js';
+import { decodeKubeProtobuf, PROTOBUF_CONTENT_TYPE } from '../protobuf/index.js';
 import type { RequestInfo } from '../request.js';
 import type { Obj, ResourceDef, UserInfo } from '../types.js';
 import { isObj } from '../types.js';
@@ -33,13 +34,17 @@ export function json(status: number, body: Obj, warnings: readonly string[] = []
   return { status, body, headers };
 }
 
-/** Body media types the sandbox decodes; protobuf and CBOR are not implemented (415, as a server without them). */
-const BODY_TYPES = ['application/json', 'application/yaml'];
+/**
+ * Body media types the sandbox decodes. Protobuf only for the kinds kubectl sends that way (see
+ * protobuf/index.ts); CBOR not at all (415, as a server without it).
+ */
+const BODY_TYPES = ['application/json', 'application/yaml', PROTOBUF_CONTENT_TYPE];
 
-/** Decodes a JSON or YAML request body into an object, with the apiserver's errors on failure. */
+/** Decodes a JSON, YAML or (some) protobuf request body into an object, with the apiserver's errors on failure. */
 export function jsonBody(call: Call): Obj {
   const type = (call.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
   if (!BODY_TYPES.includes(type)) throw unsupportedMediaType(BODY_TYPES);
+  if (type === PROTOBUF_CONTENT_TYPE) return decodeKubeProtobuf(call.body);
   const text = call.body.toString('utf8');
   let parsed: unknown;
   try {

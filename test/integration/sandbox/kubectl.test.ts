@@ -16,7 +16,7 @@ const toYaml = (o: object) => JSON.stringify(o);
 
 beforeAll(async () => {
   sb = await startSandbox({ users: [{ name: 'alice', token: 'alice-token', groups: [] }] });
-  await sb.kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }) });
+  await sb.kubectl(['create', 'namespace', ns]);
 });
 afterAll(async () => sb.stop());
 
