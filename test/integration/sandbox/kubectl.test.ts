@@ -26,7 +26,10 @@ describe('kubectl', () => {
       input: toYaml(deployment('web')),
     });
     expect(out.stdout).toContain('deployment.apps/web serverside-applied');
-    const got = parse((await sb.kubectl(['get', 'deployment', 'web', '-n', ns, '-o', 'yaml', '--show-managed-fields'])).stdout) as {
+    const got = parse(
+      (await sb.kubectl(['get', 'deployment', 'web', '-n', ns, '-o', 'yaml', '--show-managed-fields']))
+        .stdout,
+    ) as {
       metadata: { managedFields: { manager: string; operation: string }[] };
       spec: { replicas: number };
     };
