@@ -1,0 +1,111 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/**
+ * Every metric Steward exports, registered on the registry given. Names and labels are public API: dashboards and
+ * alert rules in deploy/ query them, so rename nothing. docs/metrics.md is the reader's copy of this list.
+ */
+
+/** Reconciles take from tens of milliseconds (no-op diff) to minutes (waiting on rollouts). */
+const RECONCILE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+/** A ref listing takes ~20 ms; a fresh clone of a large repo can take tens of seconds. */
+const FETCH_BUCKETS = [0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+type ObjectLabels = 'kind' | 'namespace' | 'name';
+type SyncLabels = 'namespace' | 'name';
+
+export interface Catalogue {
+  reconcileDuration: Histogram<ObjectLabels>;
+  reconcileTotal: Counter<ObjectLabels | 'result'>;
+  condition: Gauge<ObjectLabels | 'type' | 'status'>;
+  suspended: Gauge<ObjectLabels>;
+  sourceFetchDuration: Histogram<ObjectLabels>;
+  sourceFetchErrors: Counter<ObjectLabels | 'reason'>;
+  objectsApplied: Counter<SyncLabels | 'action'>;
+  objectsPruned: Counter<SyncLabels>;
+  driftCorrections: Counter<SyncLabels>;
+  queueDepth: Gauge<'queue' | 'state'>;
+  buildInfo: Gauge<'version'>;
+}
+
+/** Creates and registers the catalogue; `collectQueues` fills the queue gauge at each scrape. */
+export function registerCatalogue(
+  registry: Registry,
+  collectQueues: (gauge: Gauge<'queue' | 'state'>) => void,
+): Catalogue {
+  const registers = [registry];
+  const objectLabels: ObjectLabels[] = ['kind', 'namespace', 'name'];
+  const syncLabels: SyncLabels[] = ['namespace', 'name'];
+  return {
+    reconcileDuration: new Histogram({
+      name: 'steward_reconcile_duration_seconds',
+      help: 'Duration of one reconcile of an object, from dequeue to status written.',
+      labelNames: objectLabels,
+      buckets: RECONCILE_BUCKETS,
+      registers,
+    }),
+    reconcileTotal: new Counter({
+      name: 'steward_reconcile_total',
+      help: 'Reconciles finished, by result (success or failure).',
+      labelNames: [...objectLabels, 'result'],
+      registers,
+    }),
+    condition: new Gauge({
+      name: 'steward_condition',
+      help: "An object's status condition: 1 for its current status (True, False, Unknown), 0 for the others.",
+      labelNames: [...objectLabels, 'type', 'status'],
+      registers,
+    }),
+    suspended: new Gauge({
+      name: 'steward_suspended',
+      help: 'Whether reconciliation of the object is suspended (1) or not (0).',
+      labelNames: objectLabels,
+      registers,
+    }),
+    sourceFetchDuration: new Histogram({
+      name: 'steward_source_fetch_duration_seconds',
+      help: 'Duration of one fetch of a source (git, Helm repository, image tags), successful or not.',
+      labelNames: objectLabels,
+      buckets: FETCH_BUCKETS,
+      registers,
+    }),
+    sourceFetchErrors: new Counter({
+      name: 'steward_source_fetch_errors_total',
+      help: 'Failed source fetches, by condition reason.',
+      labelNames: [...objectLabels, 'reason'],
+      registers,
+    }),
+    objectsApplied: new Counter({
+      name: 'steward_objects_applied_total',
+      help: 'Objects a Sync applied, by what server-side apply did (created, configured, unchanged).',
+      labelNames: [...syncLabels, 'action'],
+      registers,
+    }),
+    objectsPruned: new Counter({
+      name: 'steward_objects_pruned_total',
+      help: 'Objects a Sync deleted because they left its inventory.',
+      labelNames: syncLabels,
+      registers,
+    }),
+    driftCorrections: new Counter({
+      name: 'steward_drift_corrections_total',
+      help: 'Objects a Sync re-applied after a change made outside Git.',
+      labelNames: syncLabels,
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: 'steward_queue_depth',
+      help: 'Keys in a work queue by state: queued (waiting for a worker), in_flight, delayed (timer pending).',
+      labelNames: ['queue', 'state'],
+      registers,
+      collect() {
+        collectQueues(this);
+      },
+    }),
+    buildInfo: new Gauge({
+      name: 'steward_build_info',
+      help: 'Always 1; the version label names the running build.',
+      labelNames: ['version'],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,143 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { ChangeSet } from '../core/types.js';
+import { registerCatalogue } from './catalogue.js';
+
+export type ReconcileResult = 'success' | 'failure';
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+export type ApplyAction = 'created' | 'configured' | 'unchanged';
+
+/** What a work queue reports to the queue-depth gauge at each scrape. */
+export type QueueStatsProvider = () => { queued: number; inFlight: number; delayed: number };
+
+const CONDITION_STATUSES: readonly ConditionStatus[] = ['True', 'False', 'Unknown'];
+const APPLY_ACTIONS: readonly ApplyAction[] = ['created', 'configured', 'unchanged'];
+/** The kind whose apply, prune and drift counters are labelled by namespace and name only. */
+const SYNC_KIND = 'Sync';
+
+export interface MetricsOptions {
+  /** Reported by steward_build_info. */
+  version?: string;
+  /** Process and Node.js runtime metrics (process_*, nodejs_*); on unless turned off. */
+  defaultMetrics?: boolean;
+}
+
+/**
+ * Steward's metrics, on a Registry of its own (never prom-client's global one, which any dependency could write
+ * to). Callers record through typed helpers so label names and values stay consistent across the codebase.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  /** A reconcile finished after `seconds`. */
+  reconciled(kind: string, namespace: string, name: string, result: ReconcileResult, seconds: number): void;
+  /** Sets condition `type` to `status`, zeroing the other statuses of that type (Flux's gotk_reconcile_condition). */
+  setCondition(kind: string, namespace: string, name: string, type: string, status: ConditionStatus): void;
+  setSuspended(kind: string, namespace: string, name: string, suspended: boolean): void;
+  /** A source fetch finished after `seconds`; pass `errorReason` when it failed. */
+  sourceFetched(kind: string, namespace: string, name: string, seconds: number, errorReason?: string): void;
+  /** Counts a Sync's apply or prune ChangeSet: created/configured/unchanged as applied, deleted as pruned. */
+  recordChanges(namespace: string, name: string, changeSet: ChangeSet): void;
+  driftCorrected(namespace: string, name: string, objects?: number): void;
+  /** Reports a queue's stats at every scrape until the returned function is called. */
+  watchQueue(queue: string, stats: QueueStatsProvider): () => void;
+  /** Removes every series of an object, so a deleted object stops being exported (as Flux does since 2.1). */
+  forget(kind: string, namespace: string, name: string): void;
+}
+
+/** Builds the registry with default process metrics and Steward's catalogue (see docs/metrics.md). */
+export function createMetrics(opts: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  const queues = new Map<string, QueueStatsProvider>();
+  const m = registerCatalogue(registry, (gauge) => {
+    // Rebuilt at every scrape so a queue that stopped being watched leaves no stale series.
+    gauge.reset();
+    for (const [queue, stats] of queues) {
+      const s = stats();
+      gauge.set({ queue, state: 'queued' }, s.queued);
+      gauge.set({ queue, state: 'in_flight' }, s.inFlight);
+      gauge.set({ queue, state: 'delayed' }, s.delayed);
+    }
+  });
+  m.buildInfo.set({ version: opts.version ?? 'unknown' }, 1);
+
+  // Per object, how to remove each series it has; prom-client removes only by the full label set.
+  const series = new Map<string, Map<string, () => void>>();
+  const track = (kind: string, namespace: string, name: string, id: string, remove: () => void): void => {
+    const key = objectKey(kind, namespace, name);
+    let removers = series.get(key);
+    if (!removers) {
+      removers = new Map();
+      series.set(key, removers);
+    }
+    if (!removers.has(id)) removers.set(id, remove);
+  };
+
+  return {
+    registry,
+    reconciled(kind, namespace, name, result, seconds) {
+      const labels = { kind, namespace, name };
+      m.reconcileDuration.observe(labels, seconds);
+      m.reconcileTotal.inc({ ...labels, result });
+      track(kind, namespace, name, 'duration', () => m.reconcileDuration.remove(labels));
+      track(kind, namespace, name, `total/${result}`, () => m.reconcileTotal.remove({ ...labels, result }));
+    },
+    setCondition(kind, namespace, name, type, status) {
+      for (const s of CONDITION_STATUSES) {
+        const labels = { kind, namespace, name, type, status: s };
+        m.condition.set(labels, s === status ? 1 : 0);
+        track(kind, namespace, name, `condition/${type}/${s}`, () => m.condition.remove(labels));
+      }
+    },
+    setSuspended(kind, namespace, name, suspended) {
+      const labels = { kind, namespace, name };
+      m.suspended.set(labels, suspended ? 1 : 0);
+      track(kind, namespace, name, 'suspended', () => m.suspended.remove(labels));
+    },
+    sourceFetched(kind, namespace, name, seconds, errorReason) {
+      const labels = { kind, namespace, name };
+      m.sourceFetchDuration.observe(labels, seconds);
+      track(kind, namespace, name, 'fetch', () => m.sourceFetchDuration.remove(labels));
+      if (errorReason === undefined) return;
+      const errLabels = { ...labels, reason: errorReason };
+      m.sourceFetchErrors.inc(errLabels);
+      track(kind, namespace, name, `fetch-error/${errorReason}`, () => m.sourceFetchErrors.remove(errLabels));
+    },
+    recordChanges(namespace, name, changeSet) {
+      const counts = new Map<string, number>();
+      for (const change of changeSet.changes) counts.set(change.action, (counts.get(change.action) ?? 0) + 1);
+      for (const action of APPLY_ACTIONS) {
+        const n = counts.get(action);
+        if (!n) continue;
+        const labels = { namespace, name, action };
+        m.objectsApplied.inc(labels, n);
+        track(SYNC_KIND, namespace, name, `applied/${action}`, () => m.objectsApplied.remove(labels));
+      }
+      const pruned = counts.get('deleted');
+      if (pruned) {
+        m.objectsPruned.inc({ namespace, name }, pruned);
+        track(SYNC_KIND, namespace, name, 'pruned', () => m.objectsPruned.remove({ namespace, name }));
+      }
+    },
+    driftCorrected(namespace, name, objects = 1) {
+      m.driftCorrections.inc({ namespace, name }, objects);
+      track(SYNC_KIND, namespace, name, 'drift', () => m.driftCorrections.remove({ namespace, name }));
+    },
+    watchQueue(queue, stats) {
+      queues.set(queue, stats);
+      return () => {
+        if (queues.get(queue) === stats) queues.delete(queue);
+      };
+    },
+    forget(kind, namespace, name) {
+      const key = objectKey(kind, namespace, name);
+      for (const remove of series.get(key)?.values() ?? []) remove();
+      series.delete(key);
+    },
+  };
+}
+
+function objectKey(kind: string, namespace: string, name: string): string {
+  // Kubernetes names cannot contain '/', so this key is unambiguous.
+  return `${kind}/${namespace}/${name}`;
+}

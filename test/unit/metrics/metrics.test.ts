@@ -1,0 +1,159 @@
+import { register as globalRegistry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { createMetrics } from '../../../src/metrics/metrics.js';
+import { find, parseSamples, value } from './exposition.js';
+
+const web = { kind: 'Sync', namespace: 'team-a', name: 'web' };
+
+async function scrape(metrics: ReturnType<typeof createMetrics>) {
+  return parseSamples(await metrics.registry.metrics());
+}
+
+describe('createMetrics', () => {
+  it('uses a registry of its own, with process metrics and build info', async () => {
+    const metrics = createMetrics({ version: '1.2.3' });
+    expect(metrics.registry).not.toBe(globalRegistry);
+    expect(globalRegistry.getSingleMetric('steward_build_info')).toBeUndefined();
+    const samples = await scrape(metrics);
+    expect(value(samples, 'steward_build_info', { version: '1.2.3' })).toBe(1);
+    expect(find(samples, 'process_cpu_user_seconds_total')).toHaveLength(1);
+    expect(find(samples, 'nodejs_heap_size_used_bytes')).toHaveLength(1);
+  });
+
+  it('can leave out the process metrics, and two instances do not collide', async () => {
+    const a = createMetrics({ defaultMetrics: false });
+    const b = createMetrics({ defaultMetrics: false });
+    a.reconciled('Sync', 'team-a', 'web', 'success', 1);
+    const samples = await scrape(a);
+    expect(find(samples, 'process_cpu_user_seconds_total')).toHaveLength(0);
+    expect(value(samples, 'steward_build_info', { version: 'unknown' })).toBe(1);
+    expect(find(await scrape(b), 'steward_reconcile_total')).toHaveLength(0);
+  });
+
+  it('counts reconciles by result and observes their duration', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.reconciled('Sync', 'team-a', 'web', 'success', 0.2);
+    metrics.reconciled('Sync', 'team-a', 'web', 'success', 3);
+    metrics.reconciled('Sync', 'team-a', 'web', 'failure', 40);
+    const samples = await scrape(metrics);
+    expect(value(samples, 'steward_reconcile_total', { ...web, result: 'success' })).toBe(2);
+    expect(value(samples, 'steward_reconcile_total', { ...web, result: 'failure' })).toBe(1);
+    expect(value(samples, 'steward_reconcile_duration_seconds_count', web)).toBe(3);
+    expect(value(samples, 'steward_reconcile_duration_seconds_sum', web)).toBeCloseTo(43.2);
+    expect(value(samples, 'steward_reconcile_duration_seconds_bucket', { ...web, le: '0.25' })).toBe(1);
+    expect(value(samples, 'steward_reconcile_duration_seconds_bucket', { ...web, le: '5' })).toBe(2);
+    expect(value(samples, 'steward_reconcile_duration_seconds_bucket', { ...web, le: '+Inf' })).toBe(3);
+  });
+
+  it('sets 1 for the current condition status and 0 for the others', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.setCondition('Sync', 'team-a', 'web', 'Ready', 'Unknown');
+    metrics.setCondition('Sync', 'team-a', 'web', 'Ready', 'False');
+    metrics.setCondition('Sync', 'team-a', 'web', 'Stalled', 'True');
+    const samples = await scrape(metrics);
+    const ready = find(samples, 'steward_condition', { ...web, type: 'Ready' });
+    expect(Object.fromEntries(ready.map((s) => [s.labels.status, s.value]))).toEqual({
+      True: 0,
+      False: 1,
+      Unknown: 0,
+    });
+    expect(value(samples, 'steward_condition', { ...web, type: 'Stalled', status: 'True' })).toBe(1);
+  });
+
+  it('records suspension, source fetches and fetch errors by reason', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const repo = { kind: 'GitRepository', namespace: 'team-a', name: 'apps' };
+    metrics.setSuspended('Sync', 'team-a', 'web', true);
+    metrics.sourceFetched('GitRepository', 'team-a', 'apps', 0.03);
+    metrics.sourceFetched('GitRepository', 'team-a', 'apps', 1.5, 'AuthenticationFailed');
+    metrics.sourceFetched('GitRepository', 'team-a', 'apps', 2, 'AuthenticationFailed');
+    const samples = await scrape(metrics);
+    expect(value(samples, 'steward_suspended', web)).toBe(1);
+    expect(value(samples, 'steward_source_fetch_duration_seconds_count', repo)).toBe(3);
+    expect(
+      value(samples, 'steward_source_fetch_errors_total', { ...repo, reason: 'AuthenticationFailed' }),
+    ).toBe(2);
+    metrics.setSuspended('Sync', 'team-a', 'web', false);
+    expect(value(await scrape(metrics), 'steward_suspended', web)).toBe(0);
+  });
+
+  it('counts a ChangeSet as applied by action and deleted as pruned, and drift corrections', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const ref = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'team-a', name: 'x' };
+    const actions = ['created', 'configured', 'configured', 'unchanged', 'deleted', 'skipped'] as const;
+    metrics.recordChanges('team-a', 'web', { changes: actions.map((action) => ({ ref, action })) });
+    metrics.driftCorrected('team-a', 'web');
+    metrics.driftCorrected('team-a', 'web', 2);
+    const samples = await scrape(metrics);
+    const sync = { namespace: 'team-a', name: 'web' };
+    expect(value(samples, 'steward_objects_applied_total', { ...sync, action: 'created' })).toBe(1);
+    expect(value(samples, 'steward_objects_applied_total', { ...sync, action: 'configured' })).toBe(2);
+    expect(value(samples, 'steward_objects_applied_total', { ...sync, action: 'unchanged' })).toBe(1);
+    expect(find(samples, 'steward_objects_applied_total')).toHaveLength(3);
+    expect(value(samples, 'steward_objects_pruned_total', sync)).toBe(1);
+    expect(value(samples, 'steward_drift_corrections_total', sync)).toBe(3);
+  });
+
+  it('reports watched queues at each scrape and drops one that is unwatched', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    let queued = 4;
+    const stop = metrics.watchQueue('sync', () => ({ queued, inFlight: 2, delayed: 7 }));
+    metrics.watchQueue('source', () => ({ queued: 0, inFlight: 1, delayed: 3 }));
+    let samples = await scrape(metrics);
+    expect(value(samples, 'steward_queue_depth', { queue: 'sync', state: 'queued' })).toBe(4);
+    expect(value(samples, 'steward_queue_depth', { queue: 'sync', state: 'in_flight' })).toBe(2);
+    expect(value(samples, 'steward_queue_depth', { queue: 'sync', state: 'delayed' })).toBe(7);
+    queued = 9;
+    expect(value(await scrape(metrics), 'steward_queue_depth', { queue: 'sync', state: 'queued' })).toBe(9);
+    stop();
+    samples = await scrape(metrics);
+    expect(find(samples, 'steward_queue_depth', { queue: 'sync' })).toHaveLength(0);
+    expect(find(samples, 'steward_queue_depth', { queue: 'source' })).toHaveLength(3);
+  });
+
+  it('forget removes every series of the object and only of that object', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const record = (name: string): void => {
+      metrics.reconciled('Sync', 'team-a', name, 'success', 1);
+      metrics.reconciled('Sync', 'team-a', name, 'failure', 1);
+      metrics.setCondition('Sync', 'team-a', name, 'Ready', 'True');
+      metrics.setSuspended('Sync', 'team-a', name, false);
+      metrics.recordChanges('team-a', name, {
+        changes: [
+          {
+            ref: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'team-a', name },
+            action: 'deleted',
+          },
+        ],
+      });
+      metrics.driftCorrected('team-a', name);
+    };
+    record('web');
+    record('api');
+    // A source of the same name in the same namespace keeps its series when the Sync goes.
+    metrics.sourceFetched('GitRepository', 'team-a', 'web', 1, 'GitOperationFailed');
+
+    metrics.forget('Sync', 'team-a', 'web');
+    const samples = await scrape(metrics);
+    const ofWeb = samples.filter((s) => s.labels.name === 'web' && s.labels.kind !== 'GitRepository');
+    expect(ofWeb).toEqual([]);
+    expect(find(samples, 'steward_source_fetch_errors_total', { name: 'web' })).toHaveLength(1);
+    expect(value(samples, 'steward_reconcile_total', { name: 'api', result: 'success' })).toBe(1);
+    expect(value(samples, 'steward_drift_corrections_total', { name: 'api' })).toBe(1);
+
+    // Recording again after forget starts the series afresh.
+    metrics.reconciled('Sync', 'team-a', 'web', 'success', 1);
+    expect(value(await scrape(metrics), 'steward_reconcile_total', { ...web, result: 'success' })).toBe(1);
+    metrics.forget('Sync', 'team-a', 'never-seen');
+  });
+
+  it('exposes single metrics through the registry as text', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.reconciled('Sync', 'team-a', 'web', 'success', 1);
+    const text = await metrics.registry.getSingleMetricAsString('steward_reconcile_total');
+    expect(text).toContain('# TYPE steward_reconcile_total counter');
+    expect(text).toContain(
+      'steward_reconcile_total{kind="Sync",namespace="team-a",name="web",result="success"} 1',
+    );
+  });
+});
