@@ -1,0 +1,136 @@
+/**
+ * The CustomResourceDefinitions of Steward's kinds, generated from the same TypeBox schemas that type and
+ * validate them. deploy/crds/ holds this output; a unit test keeps the two equal.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { stringify } from 'yaml';
+import { API_GROUP, API_VERSION } from '../core/constants.js';
+import { toOpenAPI } from './openapi.js';
+import { GitRepositorySpecSchema, GitRepositoryStatusSchema } from './schema/git-repository.js';
+import { SyncSpecSchema, SyncStatusSchema } from './schema/sync.js';
+
+/** Steward's own kinds, in the order crds() returns them. */
+export const STEWARD_KINDS = ['GitRepository', 'Sync'] as const;
+export type StewardKind = (typeof STEWARD_KINDS)[number];
+
+interface KindDefinition {
+  kind: StewardKind;
+  plural: string;
+  singular: string;
+  /**
+   * No built-in kind uses these. Flux's GitRepository also has the short name `gitrepo` and the plural
+   * `gitrepositories`: with both installed, kubectl picks one group, so write `gitrepositories.steward.dev`
+   * there. `sync` equals the singular and is listed only so `kubectl api-resources` shows it.
+   */
+  shortNames: string[];
+  description: string;
+  revisionPath: string;
+  extraColumns: object[];
+  spec: TSchema;
+  status: TSchema;
+}
+
+const DEFINITIONS: readonly KindDefinition[] = [
+  {
+    kind: 'GitRepository',
+    plural: 'gitrepositories',
+    singular: 'gitrepository',
+    shortNames: ['gitrepo'],
+    description: 'A Git repository polled over HTTPS at a ref; its status holds the last fetched revision.',
+    revisionPath: '.status.artifact.revision',
+    extraColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url', priority: 1 }],
+    spec: GitRepositorySpecSchema,
+    status: GitRepositoryStatusSchema,
+  },
+  {
+    kind: 'Sync',
+    plural: 'syncs',
+    singular: 'sync',
+    shortNames: ['sync'],
+    description:
+      'Renders a path of a source and applies it to one tenant, pruning what it no longer renders.',
+    revisionPath: '.status.lastAppliedRevision',
+    extraColumns: [{ name: 'Path', type: 'string', jsonPath: '.spec.path', priority: 1 }],
+    spec: SyncSpecSchema,
+    status: SyncStatusSchema,
+  },
+];
+
+/** Columns in kubectl's order; the long Status message goes last so the short columns line up. */
+function printerColumns(d: KindDefinition): object[] {
+  return [
+    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: 'Revision', type: 'string', jsonPath: d.revisionPath },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    { name: 'Status', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].message' },
+    ...d.extraColumns,
+  ];
+}
+
+function crdFor(d: KindDefinition): object {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${d.plural}.${API_GROUP}` },
+    spec: {
+      group: API_GROUP,
+      names: {
+        // `kubectl get steward` lists every Steward object.
+        categories: ['steward'],
+        kind: d.kind,
+        listKind: `${d.kind}List`,
+        plural: d.plural,
+        shortNames: d.shortNames,
+        singular: d.singular,
+      },
+      scope: 'Namespaced',
+      versions: [
+        {
+          additionalPrinterColumns: printerColumns(d),
+          name: API_VERSION,
+          schema: {
+            openAPIV3Schema: {
+              description: d.description,
+              properties: {
+                apiVersion: { description: 'Versioned schema of this object.', type: 'string' },
+                kind: { description: 'REST resource this object represents.', type: 'string' },
+                metadata: { type: 'object' },
+                spec: toOpenAPI(d.spec, 'spec'),
+                status: toOpenAPI(d.status, 'status'),
+              },
+              required: ['spec'],
+              type: 'object',
+            },
+          },
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+        },
+      ],
+    },
+  };
+}
+
+/** Both CRDs, freshly built (callers may modify them), in {@link STEWARD_KINDS} order. */
+export function crds(): object[] {
+  return DEFINITIONS.map(crdFor);
+}
+
+/** Where the CRD of `kind` lives under deploy/crds/, named as controller-gen names its output. */
+export function crdFileName(kind: StewardKind): string {
+  const d = DEFINITIONS.find((x) => x.kind === kind);
+  if (!d) throw new Error(`unknown kind ${kind}`);
+  return `${API_GROUP}_${d.plural}.yaml`;
+}
+
+/** The CRD of `kind` as the YAML committed in deploy/crds/, header included. */
+export function crdYaml(kind: StewardKind): string {
+  const index = STEWARD_KINDS.indexOf(kind);
+  const d = DEFINITIONS[index];
+  if (!d) throw new Error(`unknown kind ${kind}`);
+  const header =
+    '# Generated from src/api/schema; do not edit.\n' +
+    '# Regenerate with: UPDATE_CRDS=1 npx vitest run --project unit test/unit/api\n';
+  // No aliases: a schema reused in two places must be written out twice, as kubectl expects.
+  return `${header}---\n${stringify(crdFor(d), { aliasDuplicateObjects: false, lineWidth: 0 })}`;
+}

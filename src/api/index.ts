@@ -1,0 +1,25 @@
+/**
+ * Steward's API kinds (group steward.dev, version v1alpha1): their TypeScript types, validation with
+ * defaults, the durations their specs use, and the CRDs generated from the same schemas.
+ */
+export { crdFileName, crds, crdYaml, STEWARD_KINDS, type StewardKind } from './crds.js';
+export { DURATION_PATTERN, InvalidDurationError, parseDuration } from './duration.js';
+export type { FieldError } from './errors.js';
+export { type Condition, type ConditionType, ConditionTypes } from './schema/common.js';
+export type {
+  Artifact,
+  GitRepository,
+  GitRepositoryRef,
+  GitRepositorySpec,
+  GitRepositoryStatus,
+} from './schema/git-repository.js';
+export {
+  type HealthCheck,
+  type PostBuild,
+  type SourceReference,
+  SYNC_SOURCE_KINDS,
+  type Sync,
+  type SyncSpec,
+  type SyncStatus,
+} from './schema/sync.js';
+export { type ValidationResult, validateGitRepository, validateSync } from './validate.js';

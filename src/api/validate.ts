@@ -1,0 +1,123 @@
+/**
+ * Validation of Steward's objects: the schema (with defaults applied first, as the API server does),
+ * then the rules a schema cannot say, such as "http needs insecure" or "interval must be positive".
+ * The same checks run on objects read from the cluster, from the config file's bootstrap list, and from
+ * local builds, so a bad spec is reported the same way wherever it comes from.
+ */
+import { posix } from 'node:path';
+import type { TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { applyDefaults } from './defaults.js';
+import { type FieldError, Findings, joinPath, schemaErrors, showValue } from './errors.js';
+import {
+  type GitRepository,
+  GitRepositorySchema,
+  HTTP_NEEDS_INSECURE_RULE,
+} from './schema/git-repository.js';
+import { type Sync, SyncSchema } from './schema/sync.js';
+
+/** The outcome of validating one object: the defaulted value, or every problem found. */
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads a nested value without trusting its shape: the schema may already have failed. */
+function at(value: unknown, ...keys: string[]): unknown {
+  let node = value;
+  for (const key of keys) node = isObj(node) ? node[key] : undefined;
+  return node;
+}
+
+function validateAgainst<T>(
+  schema: TSchema,
+  input: unknown,
+  rules: (v: unknown, f: Findings) => void,
+): ValidationResult<T> {
+  const value = applyDefaults(schema, structuredClone(input));
+  const findings = new Findings(schemaErrors(schema, value));
+  rules(value, findings);
+  if (findings.errors.length > 0) return { ok: false, errors: findings.errors };
+  // Belt and braces: the errors above come from the same schema, so this only guards the cast below.
+  if (!Value.Check(schema, value)) throw new Error('schema check disagrees with schema errors');
+  return { ok: true, value: value as T };
+}
+
+function gitRepositoryRules(obj: unknown, f: Findings): void {
+  const spec = at(obj, 'spec');
+  const url = at(spec, 'url');
+  if (typeof url === 'string' && /^https?:\/\//.test(url)) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      f.add('spec.url', `must be a valid URL (got ${showValue(url)})`);
+    }
+    if (parsed && (parsed.username !== '' || parsed.password !== '')) {
+      // The url shows in status, events and `kubectl get`; credentials belong in the Secret.
+      f.add('spec.url', 'must not contain credentials; put them in the Secret named by secretRef');
+    }
+    if (url.startsWith('http://') && at(spec, 'insecure') !== true)
+      f.add('spec.url', HTTP_NEEDS_INSECURE_RULE.message);
+  }
+  f.positiveDuration(at(spec, 'interval'), 'spec.interval');
+  f.positiveDuration(at(spec, 'timeout'), 'spec.timeout');
+}
+
+/** Flux's rule for postBuild variable names, so a variable that works there works here. */
+const VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+
+function syncRules(obj: unknown, f: Findings): void {
+  const spec = at(obj, 'spec');
+  for (const key of ['interval', 'retryInterval', 'timeout'])
+    f.positiveDuration(at(spec, key), `spec.${key}`);
+
+  const path = at(spec, 'path');
+  if (typeof path === 'string') {
+    // Absolute paths are read relative to the artifact root (as Flux does); only climbing out is refused.
+    const normal = posix.normalize(path.startsWith('/') ? `.${path}` : path);
+    if (normal === '..' || normal.startsWith('../')) {
+      f.add('spec.path', `must stay inside the source artifact (got ${showValue(path)})`);
+    }
+  }
+
+  const substitute = at(spec, 'postBuild', 'substitute');
+  if (isObj(substitute)) {
+    for (const key of Object.keys(substitute)) {
+      if (!VARIABLE_NAME.test(key)) {
+        f.add(
+          joinPath('spec.postBuild.substitute', key),
+          `variable names must match ${VARIABLE_NAME.source}`,
+        );
+      }
+    }
+  }
+
+  const dependsOn = at(spec, 'dependsOn');
+  const name = at(obj, 'metadata', 'name');
+  const namespace = at(obj, 'metadata', 'namespace');
+  if (Array.isArray(dependsOn)) {
+    dependsOn.forEach((dep: unknown, i) => {
+      const depNamespace = at(dep, 'namespace') ?? namespace;
+      if (at(dep, 'name') === name && depNamespace === namespace) {
+        f.add(`spec.dependsOn[${i}]`, 'a Sync cannot depend on itself');
+      }
+    });
+  }
+}
+
+/**
+ * Validates a GitRepository (from the cluster, a file or the config's bootstrap list). On success the
+ * value is a fresh copy with schema defaults applied; on failure every error is listed.
+ */
+export function validateGitRepository(obj: unknown): ValidationResult<GitRepository> {
+  return validateAgainst<GitRepository>(GitRepositorySchema, obj, gitRepositoryRules);
+}
+
+/** Validates a Sync; see {@link validateGitRepository}. */
+export function validateSync(obj: unknown): ValidationResult<Sync> {
+  return validateAgainst<Sync>(SyncSchema, obj, syncRules);
+}

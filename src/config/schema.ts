@@ -1,0 +1,142 @@
+/**
+ * The agent's settings file (config/steward.yaml): one TypeBox schema gives the Config type, the
+ * defaults and the validation. Every key is optional in the file; the Config type is what comes out of
+ * parseConfig, with every default filled in.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { DnsSubdomain, Duration, Strict } from '../api/schema/builders.js';
+import { FIELD_MANAGER } from '../core/constants.js';
+import type { Manifest } from '../core/types.js';
+
+const MiB = 1024 * 1024;
+
+function Port(description: string, port: number) {
+  return Type.Integer({ description, minimum: 0, maximum: 65535, default: port });
+}
+
+function PositiveInteger(description: string, value: number) {
+  return Type.Integer({ description, minimum: 1, default: value });
+}
+
+/** `Kind` for the core group, `Kind.group` otherwise: how Kubernetes prints a GroupKind. */
+const GROUP_KIND = '^[A-Z][A-Za-z0-9]*(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+export const PortsSchema = Strict(
+  {
+    metrics: Port('Port of /metrics and the read-only status API.', 8080),
+    // Separate from metrics so probes keep answering while a slow scrape holds the other port, and so a
+    // NetworkPolicy can open one without the other; 8080/8081 are controller-runtime's defaults.
+    health: Port('Port of /healthz and /readyz.', 8081),
+  },
+  { description: 'Listening ports; 0 picks a free port (tests).', default: {} },
+);
+
+export const LockdownSchema = Strict(
+  {
+    noCrossNamespaceRefs: Type.Boolean({
+      description:
+        "Refuse a Sync's references (sourceRef, dependsOn) to other namespaces, as Flux's flag does.",
+      default: true,
+    }),
+    allowedClusterKinds: Type.Array(
+      Type.String({
+        pattern: GROUP_KIND,
+        errorMessage:
+          'must be Kind or Kind.group, e.g. "Namespace" or "ClusterRole.rbac.authorization.k8s.io"',
+      }),
+      { description: 'Cluster-scoped kinds a tenant Sync may apply; none by default.', default: [] },
+    ),
+  },
+  { description: 'Tenancy limits every Sync is held to.', default: {} },
+);
+
+export const RenderSchema = Strict(
+  {
+    kustomizePath: Type.String({
+      description: 'Program that runs kustomize.',
+      minLength: 1,
+      default: 'kubectl',
+    }),
+    kustomizeArgs: Type.Array(Type.String(), {
+      description: 'Arguments before the path; ["build"] for a standalone kustomize binary.',
+      default: ['kustomize'],
+    }),
+    helmPath: Type.String({ description: 'The helm program.', minLength: 1, default: 'helm' }),
+    timeout: Duration('Time limit for one render.', { default: '60s' }),
+    maxOutputBytes: PositiveInteger('Largest render output accepted, in bytes.', 32 * MiB),
+    maxObjects: PositiveInteger('Most objects one render may produce.', 5000),
+    maxFileBytes: PositiveInteger('Largest single file read from a source artifact, in bytes.', 8 * MiB),
+  },
+  { description: 'Limits and programs for rendering; every render is bounded.', default: {} },
+);
+
+export const LeaderElectionSchema = Strict(
+  {
+    enabled: Type.Boolean({ description: 'Run only while holding the Lease.', default: true }),
+    leaseName: DnsSubdomain('Name of the coordination.k8s.io Lease, in the namespace of the agent.', {
+      default: 'steward-leader',
+    }),
+    leaseDuration: Duration('How long a Lease is valid without renewal.', { default: '15s' }),
+    renewDeadline: Duration('How long the leader retries renewal before giving up.', { default: '10s' }),
+    retryPeriod: Duration('How often candidates try to acquire or renew.', { default: '2s' }),
+  },
+  { description: "client-go's leader election settings and defaults.", default: {} },
+);
+
+/** A bootstrap entry: any Kubernetes object; those of Steward's kinds are validated in full by load.ts. */
+export const BootstrapObjectSchema = Type.Object({
+  apiVersion: Type.String({ minLength: 1 }),
+  kind: Type.String({ minLength: 1 }),
+  metadata: Type.Object({
+    name: Type.String({ minLength: 1 }),
+    namespace: Type.Optional(Type.String({ minLength: 1 })),
+  }),
+});
+
+export const ConfigSchema = Strict({
+  concurrency: PositiveInteger('How many objects reconcile at once.', 4),
+  defaultInterval: Duration('spec.interval given to bootstrap objects of Steward kinds that leave it out.', {
+    default: '10m',
+  }),
+  defaultTimeout: Duration(
+    'Time limit of a Sync without spec.timeout: the smaller of this and its interval. Flux uses the ' +
+      'interval alone, which lets one hung apply hold a worker for a whole interval.',
+    { default: '5m' },
+  ),
+  ports: PortsSchema,
+  fieldManager: Type.String({
+    description:
+      'Server-side apply field manager of every write. Changing it on a running cluster leaves the old ' +
+      'manager owning fields, so the apply step must migrate them.',
+    default: FIELD_MANAGER,
+  }),
+  defaultServiceAccount: Type.Optional(
+    DnsSubdomain('Service account a Sync impersonates when it names none (Flux: --default-service-account).'),
+  ),
+  lockdown: LockdownSchema,
+  render: RenderSchema,
+  artifactsDir: Type.String({
+    description: 'Where fetched sources are stored.',
+    pattern: '^/',
+    errorMessage: 'must be an absolute path',
+    default: '/tmp/steward/artifacts',
+  }),
+  knownControllers: Type.Array(Type.String({ minLength: 1 }), {
+    description: 'Field managers whose fields Steward never takes over (autoscalers, progressive delivery).',
+    default: ['flagger', 'argo-rollouts', 'horizontal-pod-autoscaler', 'vpa-recommender', 'keda-operator'],
+  }),
+  leaderElection: LeaderElectionSchema,
+  bootstrap: Type.Array(BootstrapObjectSchema, {
+    description: 'Objects created at start when missing, such as the first GitRepository and Sync.',
+    default: [],
+  }),
+});
+
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** The agent's settings after parseConfig: every default filled in, deeply frozen. */
+export type Config = DeepReadonly<Omit<Static<typeof ConfigSchema>, 'bootstrap'> & { bootstrap: Manifest[] }>;
