@@ -166,7 +166,8 @@ export function updateObject(
       def.group ? `${def.plural}.${def.group}` : def.plural,
     );
   }
-  let next = resetFields(def, old, { ...thaw(desired), metadata: dm }, opts.subresource);
+  // `/scale` writes carry the whole parent object; only their managedFields entry says scale.
+  let next = resetFields(def, old, { ...thaw(desired), metadata: dm }, opts.subresource === 'scale' ? '' : opts.subresource);
   const nm: ObjectMeta = { ...meta(next) };
   nm.name = name;
   if (def.namespaced) nm.namespace = om.namespace ?? '';
@@ -201,8 +202,8 @@ export function updateObject(
       shape: def.shape,
       apiVersion: groupVersion(def),
       now: rfc3339(core.clock()),
-      ...(opts.subresource === 'status' ? { subresource: 'status' } : {}),
-      ...(def.subresources.status && opts.subresource === '' ? { resetFields: [['status']] } : {}),
+      ...(opts.subresource ? { subresource: opts.subresource } : {}),
+      ...(def.subresources.status && (opts.subresource === '' || opts.subresource === 'scale') ? { resetFields: [['status']] } : {}),
     });
   }
   next = withTypeMeta(def, next);

@@ -67,7 +67,7 @@ export function scale(call: Call): Reply {
     user: call.user,
     manager: managerOf(call),
     dryRun: dryRunOf(call),
-    subresource: '',
+    subresource: 'scale',
     fieldValidation: fieldValidationOf(call),
     admission: call.admission,
   });
