@@ -1,0 +1,52 @@
+/** What every reconciler gets from the composition root: adapters, settings, and observability. */
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import type { KubeClient } from '../kube/index.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Artifact } from '../sources/git/index.js';
+import type { EventRecorder } from './events.js';
+
+/** The artifacts of the GitRepositories this agent fetched, by `namespace/name`. */
+export class ArtifactIndex {
+  private readonly byKey = new Map<string, Artifact>();
+  private readonly listeners = new Set<(key: string, artifact: Artifact) => void>();
+
+  get(namespace: string, name: string): Artifact | undefined {
+    return this.byKey.get(`${namespace}/${name}`);
+  }
+
+  set(namespace: string, name: string, artifact: Artifact): void {
+    const key = `${namespace}/${name}`;
+    const prev = this.byKey.get(key);
+    this.byKey.set(key, artifact);
+    if (prev?.revision !== artifact.revision) for (const l of this.listeners) l(key, artifact);
+  }
+
+  delete(namespace: string, name: string): void {
+    this.byKey.delete(`${namespace}/${name}`);
+  }
+
+  /** Called when a source gets a new revision: the Syncs that use it reconcile at once. */
+  onNewRevision(listener: (key: string, artifact: Artifact) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+export interface ReconcileContext {
+  client: KubeClient;
+  config: Config;
+  metrics: Metrics;
+  events: EventRecorder;
+  log: Logger;
+  artifacts: ArtifactIndex;
+  now: () => Date;
+  /** Git over plain http (tests and the quick start's local server). */
+  allowInsecureHttp: boolean;
+  /** PATH for the renderers' child processes (they get nothing else from the agent's environment). */
+  pathEnv: string;
+}
+
+export function rfc3339(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}Z`;
+}

@@ -1,0 +1,227 @@
+/**
+ * Ties the reconcilers to the cluster: informers on GitRepositories and Syncs feed one keyed work queue;
+ * a new source revision triggers the Syncs that use it; watches on the objects Syncs own trigger a reconcile
+ * within a second of a manual change (drift), instead of waiting for the interval.
+ */
+import {
+  GROUP_VERSION,
+  OWNER_NAME_LABEL,
+  OWNER_NAMESPACE_LABEL,
+  RECONCILE_REQUEST_ANNOTATION,
+} from '../core/constants.js';
+import { parseInventoryId } from '../core/types.js';
+import type { Clock } from '../engine/clock.js';
+import { DEFAULT_INTERVAL_JITTER, withJitter } from '../engine/jitter.js';
+import { WorkQueue } from '../engine/queue.js';
+import type { Obj } from '../kube/index.js';
+import type { ReconcileContext } from './context.js';
+import { reconcileGitRepository } from './git-repository.js';
+import type { InformerEvent } from './informer.js';
+import { runInformer } from './informer.js';
+import { reconcileSync } from './sync.js';
+
+type Kind = 'GitRepository' | 'Sync';
+
+interface Seen {
+  generation: number;
+  requested?: string;
+  obj: Obj;
+}
+
+export interface ControllerOptions {
+  concurrency: number;
+  clock: Clock;
+  random: () => number;
+}
+
+function metaOf(o: Obj): {
+  name: string;
+  namespace: string;
+  generation?: number;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+} {
+  return (o.metadata ?? {}) as ReturnType<typeof metaOf>;
+}
+
+/** What a drift watch compares: the object without status and server bookkeeping. */
+function specHash(o: Obj): string {
+  const { status: _s, metadata, ...rest } = o;
+  const { resourceVersion: _r, managedFields: _m, generation: _g, ...m } = (metadata ?? {}) as Obj;
+  return JSON.stringify({ ...rest, metadata: m });
+}
+
+export class Controller {
+  readonly queue: WorkQueue;
+  private readonly seen = new Map<string, Seen>();
+  private readonly abort = new AbortController();
+  private readonly driftWatches = new Map<string, Promise<void>>();
+  private readonly driftState = new Map<string, string>();
+  private readonly driftTimers = new Map<string, NodeJS.Timeout>();
+  private readonly informers: Promise<void>[] = [];
+  private synced = 0;
+
+  constructor(
+    private readonly ctx: ReconcileContext,
+    opts: ControllerOptions,
+  ) {
+    this.queue = new WorkQueue((key, signal) => this.reconcile(key, signal), {
+      concurrency: opts.concurrency,
+      backoff: { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 0.1 },
+      random: opts.random,
+      clock: opts.clock,
+      onError: (key, err, info) =>
+        ctx.log.debug(
+          { key, retryInMs: info?.retryInMs, error: err instanceof Error ? err.message : String(err) },
+          'reconcile will be retried',
+        ),
+    });
+    this.random = opts.random;
+  }
+
+  private readonly random: () => number;
+
+  /** True once both informers have listed once. */
+  ready(): boolean {
+    return this.synced >= 2;
+  }
+
+  start(): void {
+    this.queue.start();
+    this.ctx.artifacts.onNewRevision((key) => this.triggerSyncsOf(key));
+    for (const kind of ['GitRepository', 'Sync'] as const) {
+      let listed = false;
+      this.informers.push(
+        runInformer(
+          this.ctx.client,
+          GROUP_VERSION,
+          kind,
+          {
+            retryMs: 1_000,
+            onError: (err) => this.ctx.log.warn({ kind, error: String(err) }, 'watch failed, re-listing'),
+          },
+          (type, obj) => {
+            this.observe(kind, type, obj);
+            if (!listed) {
+              listed = true;
+              this.synced += 1;
+            }
+          },
+          this.abort.signal,
+        ),
+      );
+      // An empty list produces no event: count the informer as synced after its first list anyway.
+      setTimeout(() => {
+        if (!listed) {
+          listed = true;
+          this.synced += 1;
+        }
+      }, 1_000).unref();
+    }
+  }
+
+  async stop(drainTimeoutMs: number): Promise<{ abandoned: string[] }> {
+    this.abort.abort();
+    for (const t of this.driftTimers.values()) clearTimeout(t);
+    return this.queue.shutdown({ drainTimeoutMs });
+  }
+
+  private observe(kind: Kind, type: InformerEvent, obj: Obj): void {
+    const m = metaOf(obj);
+    const key = `${kind}/${m.namespace}/${m.name}`;
+    if (type === 'DELETED') {
+      this.seen.delete(key);
+      this.queue.remove(key);
+      this.ctx.metrics.forget(kind, m.namespace, m.name);
+      if (kind === 'GitRepository') this.ctx.artifacts.delete(m.namespace, m.name);
+      return;
+    }
+    const generation = m.generation ?? 1;
+    const requested = m.annotations?.[RECONCILE_REQUEST_ANNOTATION];
+    const prev = this.seen.get(key);
+    this.seen.set(key, { generation, ...(requested ? { requested } : {}), obj });
+    if (kind === 'Sync') this.watchInventoryKinds(obj);
+    // Status writes do not change the generation: only spec changes and explicit requests trigger a reconcile.
+    if (!prev || prev.generation !== generation || prev.requested !== requested) this.queue.add(key);
+  }
+
+  private async reconcile(key: string, signal: AbortSignal): Promise<{ requeueAfterMs: number } | undefined> {
+    const [kind, namespace = '', name = ''] = key.split('/') as [Kind, string, string];
+    // Read the object fresh: the informer's copy may predate our own last status write.
+    const obj = await this.ctx.client.get({
+      group: 'steward.dev',
+      version: 'v1alpha1',
+      kind,
+      namespace,
+      name,
+    });
+    if (!obj) return undefined;
+    const result =
+      kind === 'GitRepository'
+        ? await reconcileGitRepository(this.ctx, obj)
+        : await reconcileSync(this.ctx, obj, signal);
+    return { requeueAfterMs: withJitter(result.requeueAfterMs, DEFAULT_INTERVAL_JITTER, this.random) };
+  }
+
+  private triggerSyncsOf(sourceKey: string): void {
+    const [ns, name] = sourceKey.split('/');
+    for (const [key, s] of this.seen) {
+      if (!key.startsWith('Sync/')) continue;
+      const spec = (s.obj.spec ?? {}) as { sourceRef?: { name?: string; namespace?: string } };
+      const m = metaOf(s.obj);
+      if (spec.sourceRef?.name === name && (spec.sourceRef?.namespace ?? m.namespace) === ns)
+        this.queue.add(key);
+    }
+  }
+
+  /** One watch per kind a Sync has applied, selecting the objects Steward owns. */
+  private watchInventoryKinds(sync: Obj): void {
+    const entries =
+      (sync.status as { inventory?: { entries?: { id: string; v: string }[] } } | undefined)?.inventory
+        ?.entries ?? [];
+    for (const e of entries) {
+      const ref = parseInventoryId(e.id, e.v);
+      if (!ref) continue;
+      const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
+      const gvk = `${apiVersion}|${ref.kind}`;
+      if (this.driftWatches.has(gvk)) continue;
+      this.driftWatches.set(
+        gvk,
+        runInformer(
+          this.ctx.client,
+          apiVersion,
+          ref.kind,
+          {
+            labelSelector: OWNER_NAME_LABEL,
+            retryMs: 2_000,
+            onError: (err) =>
+              this.ctx.log.debug({ gvk, error: String(err) }, 'drift watch failed, re-listing'),
+          },
+          (type, obj) => this.onOwnedObject(gvk, type, obj),
+          this.abort.signal,
+        ),
+      );
+    }
+  }
+
+  private onOwnedObject(gvk: string, type: InformerEvent, obj: Obj): void {
+    const m = metaOf(obj);
+    const id = `${gvk}|${m.namespace}/${m.name}`;
+    const hash = type === 'DELETED' ? 'deleted' : specHash(obj);
+    const before = this.driftState.get(id);
+    this.driftState.set(id, hash);
+    if (type === 'DELETED') this.driftState.delete(id);
+    if (before === undefined || before === hash) return; // first sight, or a status-only change
+    const owner = `Sync/${m.labels?.[OWNER_NAMESPACE_LABEL] ?? ''}/${m.labels?.[OWNER_NAME_LABEL] ?? ''}`;
+    if (!this.seen.has(owner)) return;
+    // Coalesce a burst of edits into one reconcile.
+    if (this.driftTimers.has(owner)) return;
+    this.driftTimers.set(
+      owner,
+      setTimeout(() => {
+        this.driftTimers.delete(owner);
+        this.queue.add(owner);
+      }, 250),
+    );
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The GitRepository reconciler (Flux source-controller's job): poll the remote cheaply, fetch only when the
+ * ref moved, keep the last good artifact when anything fails, and report it all in kstatus conditions.
+ */
+import { join } from 'node:path';
+import type { GitRepository } from '../api/index.js';
+import { parseDuration, validateGitRepository } from '../api/index.js';
+import { GROUP_VERSION } from '../core/constants.js';
+import { Reasons, ReconcileError } from '../core/types.js';
+import type { GitAuth } from '../sources/git/index.js';
+import { GitSourceError, lastArtifact, syncArtifact, toReconcileError } from '../sources/git/index.js';
+import type { Outcome } from './conditions.js';
+import { conditionsFor } from './conditions.js';
+import type { ReconcileContext } from './context.js';
+import { rfc3339 } from './context.js';
+import { readData } from './secrets.js';
+
+const KIND = 'GitRepository';
+
+export interface ReconcileResult {
+  requeueAfterMs: number;
+}
+
+function errorOf(err: unknown, subject: string): ReconcileError {
+  if (err instanceof ReconcileError) return err;
+  if (err instanceof GitSourceError) return toReconcileError(err, subject);
+  return new ReconcileError(
+    Reasons.FetchFailed,
+    'transient',
+    err instanceof Error ? err.message : String(err),
+    subject,
+  );
+}
+
+export async function reconcileGitRepository(
+  ctx: ReconcileContext,
+  raw: Record<string, unknown>,
+): Promise<ReconcileResult> {
+  const meta = (raw.metadata ?? {}) as { name: string; namespace: string; generation?: number; uid?: string };
+  const subject = `${KIND}/${meta.namespace}/${meta.name}`;
+  const log = ctx.log.child({ kind: KIND, namespace: meta.namespace, name: meta.name });
+  const generation = meta.generation ?? 1;
+  const involved = {
+    apiVersion: GROUP_VERSION,
+    kind: KIND,
+    namespace: meta.namespace,
+    name: meta.name,
+    ...(meta.uid ? { uid: meta.uid } : {}),
+  };
+  const checked = validateGitRepository(raw);
+  const prevStatus = ((raw.status ?? {}) as GitRepository['status']) ?? {};
+  const conditions = (prevStatus?.conditions ?? []) as Parameters<typeof conditionsFor>[0];
+  if (!checked.ok) {
+    const message = `invalid spec: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
+    await write(ctx, meta, {
+      ...prevStatus,
+      observedGeneration: generation,
+      conditions: conditionsFor(
+        conditions,
+        fail('terminal', Reasons.ValidationFailed, message),
+        generation,
+        rfc3339(ctx.now()),
+      ),
+    });
+    ctx.events.record(involved, 'Warning', Reasons.ValidationFailed, message);
+    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'False');
+    return { requeueAfterMs: 10 * 60_000 };
+  }
+  const repo = checked.value;
+  const intervalMs = parseDuration(repo.spec.interval);
+  ctx.metrics.setSuspended(KIND, meta.namespace, meta.name, repo.spec.suspend === true);
+  if (repo.spec.suspend) return { requeueAfterMs: intervalMs };
+  const dir = join(ctx.config.artifactsDir, meta.namespace, meta.name);
+  const started = Date.now();
+  try {
+    const auth = await authOf(ctx, repo, meta.namespace);
+    const result = await syncArtifact(repo.spec.url, repo.spec.ref ?? {}, auth, {
+      dir,
+      timeoutMs: parseDuration(repo.spec.timeout ?? '60s'),
+      allowInsecureHttp: ctx.allowInsecureHttp,
+    });
+    ctx.metrics.sourceFetched(KIND, meta.namespace, meta.name, (Date.now() - started) / 1000);
+    const a = result.artifact;
+    ctx.artifacts.set(meta.namespace, meta.name, a);
+    const message = `stored artifact for revision '${a.revision}'`;
+    const status = {
+      observedGeneration: generation,
+      conditions: conditionsFor(
+        conditions,
+        { kind: 'ready', reason: 'Succeeded', message },
+        generation,
+        rfc3339(ctx.now()),
+      ),
+      artifact: {
+        path: a.path,
+        revision: a.revision,
+        digest: a.digest,
+        lastUpdateTime: a.lastUpdateTime,
+        size: a.size,
+      },
+    };
+    await write(ctx, meta, status);
+    if (result.fetched) {
+      log.info({ revision: a.revision }, 'stored new artifact');
+      ctx.events.record(involved, 'Normal', 'NewArtifact', message, { 'steward.dev/revision': a.revision });
+    }
+    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'True');
+    ctx.metrics.reconciled(KIND, meta.namespace, meta.name, 'success', (Date.now() - started) / 1000);
+    return { requeueAfterMs: intervalMs };
+  } catch (err) {
+    const e = errorOf(err, subject);
+    ctx.metrics.sourceFetched(KIND, meta.namespace, meta.name, (Date.now() - started) / 1000, e.reason);
+    ctx.metrics.reconciled(KIND, meta.namespace, meta.name, 'failure', (Date.now() - started) / 1000);
+    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'False');
+    // Keep serving the last good artifact: Syncs go on with what they had (Argo CD #3473 is what happens otherwise).
+    const last =
+      ctx.artifacts.get(meta.namespace, meta.name) ?? (await lastArtifact(dir).catch(() => undefined));
+    if (last) ctx.artifacts.set(meta.namespace, meta.name, last);
+    await write(ctx, meta, {
+      ...prevStatus,
+      observedGeneration: generation,
+      conditions: conditionsFor(
+        conditions,
+        fail(e.retry, e.reason, e.message),
+        generation,
+        rfc3339(ctx.now()),
+      ),
+    }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
+    ctx.events.record(involved, 'Warning', e.reason, e.message);
+    log.warn({ reason: e.reason, error: e.message }, 'source fetch failed');
+    throw e;
+  }
+}
+
+function fail(retry: 'transient' | 'terminal', reason: string, message: string): Outcome {
+  return { kind: 'failed', retry, reason, message };
+}
+
+async function authOf(
+  ctx: ReconcileContext,
+  repo: GitRepository,
+  namespace: string,
+): Promise<GitAuth | undefined> {
+  const ref = repo.spec.secretRef;
+  if (!ref) return undefined;
+  const data = await readData(ctx.client, 'Secret', namespace, ref.name);
+  if (!data) {
+    throw new ReconcileError(
+      Reasons.AuthenticationFailed,
+      'transient',
+      `secret '${namespace}/${ref.name}' not found`,
+      `Secret/${namespace}/${ref.name}`,
+    );
+  }
+  const auth: GitAuth = {};
+  if (data.username !== undefined) auth.username = data.username;
+  if (data.password !== undefined) auth.password = data.password;
+  if (data.bearerToken !== undefined) auth.bearerToken = data.bearerToken;
+  return auth;
+}
+
+async function write(
+  ctx: ReconcileContext,
+  meta: { name: string; namespace: string },
+  status: Record<string, unknown>,
+): Promise<void> {
+  await ctx.client.patchStatus(
+    GROUP_VERSION,
+    KIND,
+    meta.namespace,
+    meta.name,
+    status,
+    ctx.config.fieldManager,
+  );
+}

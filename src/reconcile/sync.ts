@@ -1,0 +1,287 @@
+/**
+ * The Sync reconciler (Flux kustomize-controller's job), one pass of the pipeline:
+ *   source artifact -> render -> plan -> apply -> prune -> health -> status / events / metrics
+ * A failure keeps the live objects and the last inventory, reports why (object, file, reason) and either
+ * retries (transient) or stalls until the spec or the revision changes (terminal).
+ */
+import type { Sync } from '../api/index.js';
+import { parseDuration, validateSync } from '../api/index.js';
+import { ApplyError, applyPlan, planPrune, prune, pruneSafety } from '../apply/index.js';
+import { GROUP_VERSION, OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL } from '../core/constants.js';
+import type { ChangeSet, Inventory, ObjectRef } from '../core/types.js';
+import { inventoryId, Reasons, ReconcileError } from '../core/types.js';
+import { inventoryOf } from '../plan/index.js';
+import type { Condition, Outcome } from './conditions.js';
+import { conditionsFor } from './conditions.js';
+import type { ReconcileContext } from './context.js';
+import { rfc3339 } from './context.js';
+import { waitForHealthy } from './health-wait.js';
+import { buildSync } from './sync-build.js';
+import { checkDependencies, sourceArtifact, substitutionVars } from './sync-inputs.js';
+
+const KIND = 'Sync';
+
+export interface SyncResult {
+  requeueAfterMs: number;
+}
+
+interface SyncStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  lastAppliedRevision?: string;
+  lastAttemptedRevision?: string;
+  inventory?: Inventory;
+  [k: string]: unknown;
+}
+
+function summary(cs: ChangeSet): string {
+  const counts = new Map<string, number>();
+  for (const c of cs.changes) counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
+  return [...counts].map(([a, n]) => `${n} ${a}`).join(', ') || 'nothing to apply';
+}
+
+export async function reconcileSync(
+  ctx: ReconcileContext,
+  raw: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<SyncResult> {
+  const meta = (raw.metadata ?? {}) as { name: string; namespace: string; generation?: number; uid?: string };
+  const generation = meta.generation ?? 1;
+  const log = ctx.log.child({ kind: KIND, namespace: meta.namespace, name: meta.name });
+  const involved = {
+    apiVersion: GROUP_VERSION,
+    kind: KIND,
+    namespace: meta.namespace,
+    name: meta.name,
+    ...(meta.uid ? { uid: meta.uid } : {}),
+  };
+  const prev = (raw.status ?? {}) as SyncStatus;
+  const started = Date.now();
+  const writeStatus = async (status: SyncStatus) => {
+    if (JSON.stringify(status) === JSON.stringify(prev)) return; // a no-op reconcile writes nothing
+    await ctx.client.patchStatus(
+      GROUP_VERSION,
+      KIND,
+      meta.namespace,
+      meta.name,
+      status,
+      ctx.config.fieldManager,
+    );
+  };
+  const conditions = (outcome: Outcome) =>
+    conditionsFor(prev.conditions ?? [], outcome, generation, rfc3339(ctx.now()));
+
+  const checked = validateSync(raw);
+  if (!checked.ok) {
+    const message = `invalid spec: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
+    await writeStatus({
+      ...prev,
+      observedGeneration: generation,
+      conditions: conditions({
+        kind: 'failed',
+        retry: 'terminal',
+        reason: Reasons.ValidationFailed,
+        message,
+      }),
+    });
+    ctx.events.record(involved, 'Warning', Reasons.ValidationFailed, message);
+    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'False');
+    return { requeueAfterMs: 10 * 60_000 };
+  }
+  const sync = checked.value;
+  const intervalMs = parseDuration(sync.spec.interval);
+  const retryMs = sync.spec.retryInterval ? parseDuration(sync.spec.retryInterval) : intervalMs;
+  const timeoutMs = sync.spec.timeout
+    ? parseDuration(sync.spec.timeout)
+    : Math.min(intervalMs, parseDuration(ctx.config.defaultTimeout));
+  ctx.metrics.setSuspended(KIND, meta.namespace, meta.name, sync.spec.suspend === true);
+  if (sync.spec.suspend) return { requeueAfterMs: intervalMs };
+
+  let revision = prev.lastAttemptedRevision ?? '';
+  try {
+    const artifact = await sourceArtifact(ctx, sync);
+    revision = artifact.revision;
+    const waiting = await checkDependencies(ctx, sync, revision);
+    if (waiting) {
+      await writeStatus({
+        ...prev,
+        observedGeneration: generation,
+        conditions: conditions({
+          kind: 'failed',
+          retry: 'transient',
+          reason: Reasons.DependencyNotReady,
+          message: waiting,
+        }),
+      });
+      return { requeueAfterMs: 30_000 };
+    }
+    const vars = await substitutionVars(ctx, sync);
+    const planned = await buildSync(ctx, sync, artifact, vars, signal);
+    const next = inventoryOf(planned);
+    const previous = prev.inventory ?? { entries: [] };
+    let changeSet: ChangeSet;
+    try {
+      changeSet = await applyPlan(ctx.client, planned, {
+        fieldManager: ctx.config.fieldManager,
+        force: sync.spec.force === true,
+        knownControllers: ctx.config.knownControllers,
+        waitTimeoutMs: timeoutMs,
+      });
+    } catch (err) {
+      // Objects created before the failure join the inventory, so a later revision can still prune them.
+      if (err instanceof ApplyError) throw withInventory(err, mergeCreated(previous, err.changeSet));
+      throw err;
+    }
+    ctx.metrics.recordChanges(meta.namespace, meta.name, changeSet);
+    const drifted = changeSet.changes.filter((c) => c.action === 'configured').length;
+    if (drifted > 0 && prev.lastAppliedRevision === revision && prev.observedGeneration === generation) {
+      ctx.metrics.driftCorrected(meta.namespace, meta.name, drifted);
+      log.info({ objects: drifted }, 'drift corrected');
+    }
+    let inventory = next;
+    if (sync.spec.prune) inventory = await pruneStale(ctx, sync, previous, next, planned.length === 0);
+    if (changeSet.changes.some((c) => c.action !== 'unchanged')) {
+      log.info({ revision, changes: summary(changeSet) }, 'server-side apply completed');
+    }
+    const checks = healthTargets(
+      sync,
+      planned.map((p) => p.ref),
+    );
+    if (checks.length > 0) {
+      const health = await waitForHealthy(ctx.client, checks, {
+        timeoutMs,
+        pollMs: 500,
+        ...(signal ? { signal } : {}),
+        now: ctx.now,
+      });
+      if (!health.summary.ready) {
+        throw withInventory(
+          new ReconcileError(Reasons.HealthCheckFailed, 'transient', health.message),
+          inventory,
+        );
+      }
+    }
+    const message = `Applied revision: ${revision}`;
+    const status: SyncStatus = {
+      ...prev,
+      observedGeneration: generation,
+      conditions: conditions({ kind: 'ready', reason: Reasons.Succeeded, message }),
+      lastAppliedRevision: revision,
+      lastAttemptedRevision: revision,
+      inventory,
+    };
+    await writeStatus(status);
+    if (prev.lastAppliedRevision !== revision || prev.observedGeneration !== generation) {
+      ctx.events.record(involved, 'Normal', Reasons.Succeeded, `${message} (${summary(changeSet)})`, {
+        'steward.dev/revision': revision,
+      });
+    }
+    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'True');
+    ctx.metrics.reconciled(KIND, meta.namespace, meta.name, 'success', (Date.now() - started) / 1000);
+    return { requeueAfterMs: intervalMs };
+  } catch (err) {
+    const e =
+      err instanceof ReconcileError
+        ? err
+        : new ReconcileError(
+            Reasons.ApplyFailed,
+            'transient',
+            err instanceof Error ? err.message : String(err),
+          );
+    const inventory = (err as { inventory?: Inventory }).inventory ?? prev.inventory;
+    const message = e.subject && !e.message.includes(e.subject) ? `${e.subject}: ${e.message}` : e.message;
+    await writeStatus({
+      ...prev,
+      observedGeneration: generation,
+      conditions: conditions({ kind: 'failed', retry: e.retry, reason: e.reason, message }),
+      ...(revision ? { lastAttemptedRevision: revision } : {}),
+      ...(inventory ? { inventory } : {}),
+    }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
+    ctx.events.record(
+      involved,
+      'Warning',
+      e.reason,
+      message,
+      revision ? { 'steward.dev/revision': revision } : undefined,
+    );
+    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'False');
+    ctx.metrics.reconciled(KIND, meta.namespace, meta.name, 'failure', (Date.now() - started) / 1000);
+    log.warn({ reason: e.reason, subject: e.subject, error: e.message, revision }, 'reconcile failed');
+    if (e.retry === 'terminal') return { requeueAfterMs: intervalMs }; // stalled: the next input change re-queues it
+    if (e.reason === Reasons.SourceNotFound) return { requeueAfterMs: Math.min(retryMs, 10_000) };
+    throw e;
+  }
+}
+
+function withInventory<E extends Error>(err: E, inventory: Inventory): E {
+  return Object.assign(err, { inventory });
+}
+
+function mergeCreated(previous: Inventory, cs: ChangeSet): Inventory {
+  const ids = new Set(previous.entries.map((e) => e.id));
+  const entries = [...previous.entries];
+  for (const c of cs.changes) {
+    if (c.action !== 'created') continue;
+    const id = inventoryId(c.ref);
+    if (!ids.has(id))
+      entries.push({ id, v: c.ref.group ? `${c.ref.group}/${c.ref.version}` : c.ref.version });
+  }
+  return { entries };
+}
+
+/** Prunes what left the revision; refusals and failures keep the objects in the inventory. */
+async function pruneStale(
+  ctx: ReconcileContext,
+  sync: Sync,
+  previous: Inventory,
+  next: Inventory,
+  emptyRender: boolean,
+): Promise<Inventory> {
+  const stale = planPrune(previous, next);
+  if (stale.length === 0) return next;
+  const refusal = pruneSafety(previous.entries.length, emptyRender ? 0 : next.entries.length, {
+    allowEmpty: sync.spec.allowEmpty === true,
+  });
+  if (refusal) {
+    throw withInventory(
+      new ReconcileError(Reasons.PruneFailed, 'terminal', `${refusal}; set spec.allowEmpty to allow it`),
+      union(next, previous),
+    );
+  }
+  const result = await prune(ctx.client, stale, {
+    ownerLabels: { [OWNER_NAME_LABEL]: sync.metadata.name, [OWNER_NAMESPACE_LABEL]: sync.metadata.namespace },
+  });
+  ctx.metrics.recordChanges(sync.metadata.namespace, sync.metadata.name, result);
+  const kept = previous.entries.filter((e) => result.failed.some((r: ObjectRef) => inventoryId(r) === e.id));
+  const inventory = union(next, { entries: kept });
+  if (result.errors.length > 0) {
+    const first = result.errors[0];
+    throw withInventory(
+      new ReconcileError(Reasons.PruneFailed, 'transient', first?.message ?? 'prune failed', first?.subject),
+      inventory,
+    );
+  }
+  return inventory;
+}
+
+function union(a: Inventory, b: Inventory): Inventory {
+  const ids = new Set(a.entries.map((e) => e.id));
+  return { entries: [...a.entries, ...b.entries.filter((e) => !ids.has(e.id))] };
+}
+
+/** spec.wait checks every applied object; otherwise spec.healthChecks names them. */
+function healthTargets(sync: Sync, applied: ObjectRef[]): ObjectRef[] {
+  if (sync.spec.wait) return applied;
+  return (sync.spec.healthChecks ?? []).map((h) => {
+    const [group, version] = (h.apiVersion ?? 'v1').includes('/')
+      ? (h.apiVersion ?? '').split('/')
+      : ['', h.apiVersion ?? 'v1'];
+    return {
+      group: group ?? '',
+      version: version ?? 'v1',
+      kind: h.kind,
+      namespace: h.namespace ?? sync.metadata.namespace,
+      name: h.name,
+    };
+  });
+}
