@@ -132,7 +132,7 @@ describe('core loop', () => {
     expect(state.applied).toMatch(/^main@sha1:[0-9a-f]{40}$/);
     const cm = await get('/api/v1/namespaces/demo/configmaps/settings');
     expect(cm?.data).toEqual({ color: 'blue' });
-    expect((cm?.metadata?.labels as Record<string, string>)['steward.dev/name']).toBe('app');
+    expect(cm?.metadata?.labels).toMatchObject({ 'steward.dev/name': 'app', 'steward.dev/namespace': 'default' });
   });
 
   it('applies a new commit and prunes a removed file', async () => {
@@ -177,7 +177,7 @@ describe('core loop', () => {
     expect(failed.message).toContain('deploy.yaml');
     const after = await get('/apis/apps/v1/namespaces/demo/deployments/web');
     expect(after?.metadata?.uid).toBe(before?.metadata?.uid);
-    expect((after?.spec as { replicas: number }).replicas).toBe(2);
+    expect(((after?.spec ?? {}) as { replicas: number }).replicas).toBe(2);
     const fixed = await git.commit('fleet', { 'app/deploy.yaml': deployYaml('nginx:1.28', 2) }, 'fix it');
     await eventually(
       async () =>
@@ -198,8 +198,8 @@ describe('core loop', () => {
     await eventually(
       async () => {
         const d = await get('/apis/apps/v1/namespaces/demo/deployments/web');
-        const c = (d?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec
-          .containers;
+        const c = ((d?.spec ?? {}) as { template: { spec: { containers: { image: string }[] } } }).template
+          .spec.containers;
         return c[0]?.image === 'nginx:1.28' ? true : undefined;
       },
       5_000,
@@ -220,8 +220,8 @@ describe('core loop', () => {
       'the new image to be applied',
     );
     const d = await get('/apis/apps/v1/namespaces/demo/deployments/web');
-    expect((d?.spec as { replicas: number }).replicas).toBe(0);
-    const c = (d?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec
+    expect(((d?.spec ?? {}) as { replicas: number }).replicas).toBe(0);
+    const c = ((d?.spec ?? {}) as { template: { spec: { containers: { image: string }[] } } }).template.spec
       .containers;
     expect(c[0]?.image).toBe('nginx:1.29');
   });
