@@ -4,6 +4,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import { crds } from './api/index.js';
 import type { Config } from './config/index.js';
 import type { Manifest } from './core/types.js';
@@ -37,8 +38,10 @@ export interface Agent {
   client: KubeClient;
   metrics: Metrics;
   controller: Controller;
-  /** Port of /metrics, /healthz and /readyz. */
+  /** Port of /metrics (and /healthz, /readyz). */
   port: number;
+  /** Port of /healthz and /readyz for probes. */
+  healthPort: number;
   stop(drainTimeoutMs?: number): Promise<void>;
 }
 
@@ -82,17 +85,32 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     ready: () => controller.ready(),
     onError: (err, req) => log.error({ error: String(err), path: req.path }, 'http handler failed'),
   });
-  log.info({ port: server.port, concurrency: config.concurrency }, 'agent started');
+  // Probes get a port of their own, so a slow scrape never fails them (config ports.health).
+  const health =
+    config.ports.health !== config.ports.metrics || config.ports.health === 0
+      ? await startHttpServer({
+          host: opts.host ?? '0.0.0.0',
+          port: config.ports.health,
+          metrics: { registry: new Registry() },
+          ready: () => controller.ready(),
+        })
+      : undefined;
+  log.info(
+    { port: server.port, healthPort: health?.port ?? server.port, concurrency: config.concurrency },
+    'agent started',
+  );
   return {
     client,
     metrics,
     controller,
     port: server.port,
+    healthPort: health?.port ?? server.port,
     async stop(drainTimeoutMs = 10_000) {
       const { abandoned } = await controller.stop(drainTimeoutMs);
       if (abandoned.length > 0) log.warn({ abandoned }, 'abandoned in-flight reconciles at shutdown');
       unwatchQueue();
       await server.close();
+      await health?.close();
       log.info('agent stopped');
     },
   };

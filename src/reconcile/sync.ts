@@ -7,7 +7,12 @@
 import type { Sync } from '../api/index.js';
 import { parseDuration, validateSync } from '../api/index.js';
 import { ApplyError, applyPlan, planPrune, prune, pruneSafety } from '../apply/index.js';
-import { GROUP_VERSION, OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL } from '../core/constants.js';
+import {
+  GROUP_VERSION,
+  OWNER_NAME_LABEL,
+  OWNER_NAMESPACE_LABEL,
+  RECONCILE_REQUEST_ANNOTATION,
+} from '../core/constants.js';
 import type { ChangeSet, Inventory, ObjectRef } from '../core/types.js';
 import { inventoryId, Reasons, ReconcileError } from '../core/types.js';
 import { inventoryOf } from '../plan/index.js';
@@ -70,6 +75,10 @@ export async function reconcileSync(
   };
   const conditions = (outcome: Outcome) =>
     conditionsFor(prev.conditions ?? [], outcome, generation, rfc3339(ctx.now()));
+  // Flux's reconcile.fluxcd.io/requestedAt contract: status says which request was handled.
+  const annotations = (raw.metadata as { annotations?: Record<string, string> } | undefined)?.annotations;
+  const requested = annotations?.[RECONCILE_REQUEST_ANNOTATION];
+  const handled = requested ? { lastHandledReconcileAt: requested } : {};
 
   const checked = validateSync(raw);
   if (!checked.ok) {
@@ -164,6 +173,7 @@ export async function reconcileSync(
     const message = `Applied revision: ${revision}`;
     const status: SyncStatus = {
       ...prev,
+      ...handled,
       observedGeneration: generation,
       conditions: conditions({ kind: 'ready', reason: Reasons.Succeeded, message }),
       lastAppliedRevision: revision,
@@ -192,6 +202,7 @@ export async function reconcileSync(
     const message = e.subject && !e.message.includes(e.subject) ? `${e.subject}: ${e.message}` : e.message;
     await writeStatus({
       ...prev,
+      ...handled,
       observedGeneration: generation,
       conditions: conditions({ kind: 'failed', retry: e.retry, reason: e.reason, message }),
       ...(revision ? { lastAttemptedRevision: revision } : {}),

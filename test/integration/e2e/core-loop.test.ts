@@ -132,7 +132,10 @@ describe('core loop', () => {
     expect(state.applied).toMatch(/^main@sha1:[0-9a-f]{40}$/);
     const cm = await get('/api/v1/namespaces/demo/configmaps/settings');
     expect(cm?.data).toEqual({ color: 'blue' });
-    expect(cm?.metadata?.labels).toMatchObject({ 'steward.dev/name': 'app', 'steward.dev/namespace': 'default' });
+    expect(cm?.metadata?.labels).toMatchObject({
+      'steward.dev/name': 'app',
+      'steward.dev/namespace': 'default',
+    });
   });
 
   it('applies a new commit and prunes a removed file', async () => {
@@ -277,5 +280,48 @@ describe('core loop', () => {
       'the health check to fail',
     );
     expect(r.message).toContain('Deployment demo/stuck');
+  });
+
+  it('records Kubernetes Events for applied revisions and failures', async () => {
+    const list = (
+      await sb.raw('GET', '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dapp')
+    ).json() as {
+      items: { reason: string; type: string; message: string; involvedObject: { kind: string } }[];
+    };
+    const syncEvents = list.items.filter((e) => e.involvedObject.kind === 'Sync');
+    expect(
+      syncEvents.some(
+        (e) =>
+          e.type === 'Normal' &&
+          e.reason === 'ReconciliationSucceeded' &&
+          e.message.startsWith('Applied revision: main@sha1:'),
+      ),
+    ).toBe(true);
+    expect(syncEvents.some((e) => e.type === 'Warning' && e.message.includes('deploy.yaml'))).toBe(true);
+  });
+
+  it('logs one child logger per reconcile, with static messages and the revision in fields', () => {
+    const applied = agent.logs.filter((l) => l.msg === 'server-side apply completed');
+    expect(applied.length).toBeGreaterThan(0);
+    expect(applied[0]).toMatchObject({ kind: 'Sync', namespace: 'default', name: 'app' });
+    expect(String(applied[0]?.revision)).toMatch(/^main@sha1:/);
+  });
+
+  it('handles a reconcile request annotation and records it in status', async () => {
+    await sb.raw('PATCH', SYNC, {
+      body: { metadata: { annotations: { 'steward.dev/reconcile-requested-at': 'now-1' } } },
+      contentType: 'application/merge-patch+json',
+    });
+    await eventually(
+      async () => ((await get(SYNC))?.status?.lastHandledReconcileAt === 'now-1' ? true : undefined),
+      10_000,
+      'the request to be handled',
+    );
+  });
+
+  it('shows Ready, revision and status columns in kubectl get', async () => {
+    const out = await sb.kubectl(['get', 'syncs', '-n', 'default']);
+    expect(out.stdout).toMatch(/NAME\s+READY\s+REVISION\s+AGE\s+STATUS/);
+    expect(out.stdout).toMatch(/app\s+False\s+main@sha1:[0-9a-f]+/);
   });
 });
