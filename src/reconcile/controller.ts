@@ -44,6 +44,12 @@ function metaOf(o: Obj): {
   return (o.metadata ?? {}) as ReturnType<typeof metaOf>;
 }
 
+function isReady(o: Obj): boolean {
+  const conds =
+    (o.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
+  return conds.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
 /** What a drift watch compares: the object without status and server bookkeeping. */
 function specHash(o: Obj): string {
   const { status: _s, metadata, ...rest } = o;
@@ -140,7 +146,11 @@ export class Controller {
     const requested = m.annotations?.[RECONCILE_REQUEST_ANNOTATION];
     const prev = this.seen.get(key);
     this.seen.set(key, { generation, ...(requested ? { requested } : {}), obj });
-    if (kind === 'Sync') this.watchInventoryKinds(obj);
+    if (kind === 'Sync') {
+      this.watchInventoryKinds(obj);
+      // A dependency that just became Ready releases its dependents now, not at their next retry.
+      if (isReady(obj) && (!prev || !isReady(prev.obj))) this.triggerDependentsOf(m.namespace, m.name);
+    }
     // Status writes do not change the generation: only spec changes and explicit requests trigger a reconcile.
     if (!prev || prev.generation !== generation || prev.requested !== requested) this.queue.add(key);
   }
@@ -161,6 +171,16 @@ export class Controller {
         ? await reconcileGitRepository(this.ctx, obj)
         : await reconcileSync(this.ctx, obj, signal);
     return { requeueAfterMs: withJitter(result.requeueAfterMs, DEFAULT_INTERVAL_JITTER, this.random) };
+  }
+
+  private triggerDependentsOf(namespace: string, name: string): void {
+    for (const [key, s] of this.seen) {
+      if (!key.startsWith('Sync/')) continue;
+      const spec = (s.obj.spec ?? {}) as { dependsOn?: { name: string; namespace?: string }[] };
+      const m = metaOf(s.obj);
+      if (spec.dependsOn?.some((d) => d.name === name && (d.namespace ?? m.namespace) === namespace))
+        this.queue.add(key);
+    }
   }
 
   private triggerSyncsOf(sourceKey: string): void {
