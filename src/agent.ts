@@ -60,6 +60,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     log.info({ crds: crds().length }, 'installed CRDs');
   }
   await bootstrap(client, config, log);
+  const tenantClients = new Map<string, KubeClient>();
   const ctx: ReconcileContext = {
     client,
     config,
@@ -70,6 +71,14 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     now: () => new Date(),
     allowInsecureHttp: opts.allowInsecureHttp === true,
     pathEnv: opts.pathEnv,
+    clientAs: (user) => {
+      let c = tenantClients.get(user);
+      if (!c) {
+        c = kubeClient(opts.kubeconfig, { userAgent: `steward/${VERSION}`, impersonate: { user } });
+        tenantClients.set(user, c);
+      }
+      return c;
+    },
   };
   const controller = new Controller(ctx, {
     concurrency: config.concurrency,

@@ -46,6 +46,12 @@ export const LockdownSchema = Strict(
       }),
       { description: 'Cluster-scoped kinds a tenant Sync may apply; none by default.', default: [] },
     ),
+    platformNamespaces: Type.Array(Type.String({ minLength: 1 }), {
+      description:
+        'Namespaces whose Syncs belong to the platform: they act as the agent (or their own serviceAccountName) ' +
+        'and are not confined to their namespace. Every other Sync is a tenant. Only the platform may write here.',
+      default: ['steward-system'],
+    }),
   },
   { description: 'Tenancy limits every Sync is held to.', default: {} },
 );

@@ -45,6 +45,8 @@ export interface ReconcileContext {
   allowInsecureHttp: boolean;
   /** PATH for the renderers' child processes (they get nothing else from the agent's environment). */
   pathEnv: string;
+  /** A client that acts as `user` through impersonation (a tenant's service account), cached per user. */
+  clientAs(user: string): KubeClient;
 }
 
 export function rfc3339(d: Date): string {

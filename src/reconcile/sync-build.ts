@@ -1,17 +1,27 @@
-/** Render and plan a Sync's revision exactly as `steward build` does, with the cluster's discovery for scope. */
+/**
+ * Render and plan a Sync's revision as `steward build` does (render, substitute, parse, validate, plan), with
+ * the cluster's discovery for the scope of custom kinds, and the tenancy boundary for tenant Syncs.
+ */
 import type { Sync } from '../api/index.js';
 import { parseDuration } from '../api/index.js';
 import type { PlannedObject } from '../core/types.js';
-import { builtinNamespaced, parseManifests } from '../plan/index.js';
-import { ownerLabels, planRendered, render } from '../render/index.js';
+import { Reasons, ReconcileError } from '../core/types.js';
+import type { KubeClient } from '../kube/index.js';
+import type { SourcedManifest } from '../plan/index.js';
+import { builtinNamespaced, parseManifests, plan, validateManifests } from '../plan/index.js';
+import { ownerLabels, render, substitute } from '../render/index.js';
 import type { Artifact } from '../sources/git/index.js';
+import type { TenantPolicy } from '../tenancy/tenancy.js';
+import { checkTenancy } from '../tenancy/tenancy.js';
 import type { ReconcileContext } from './context.js';
 
 export async function buildSync(
   ctx: ReconcileContext,
+  client: KubeClient,
   sync: Sync,
   artifact: Artifact,
   vars: Record<string, string>,
+  tenant: TenantPolicy | undefined,
   signal?: AbortSignal,
 ): Promise<PlannedObject[]> {
   const r = ctx.config.render;
@@ -26,20 +36,49 @@ export async function buildSync(
     ...(signal ? { signal } : {}),
   });
   const limits = { maxObjects: r.maxObjects, maxAliases: 100, maxDepth: 64 };
+  const yaml = substitute(rendered.yaml, vars);
+  let manifests = parseManifests(yaml, { files: rendered.files }, limits);
+  validateManifests(manifests);
   // Scope of kinds the built-in table does not know (custom resources): ask discovery once per kind.
   const scope = new Map<string, boolean>();
-  for (const { manifest } of parseManifests(rendered.yaml, { files: rendered.files }, limits)) {
+  for (const { manifest } of manifests) {
     const key = `${manifest.apiVersion}|${manifest.kind}`;
     if (scope.has(key) || builtinNamespaced(manifest.apiVersion, manifest.kind) !== undefined) continue;
-    const info = await ctx.client.discover(manifest.apiVersion, manifest.kind);
+    const info = await client.discover(manifest.apiVersion, manifest.kind);
     if (info) scope.set(key, info.namespaced);
   }
-  return planRendered(rendered, {
-    vars,
-    ...(sync.spec.targetNamespace ? { targetNamespace: sync.spec.targetNamespace } : {}),
+  const namespacedKinds = (apiVersion: string, kind: string) =>
+    builtinNamespaced(apiVersion, kind) ?? scope.get(`${apiVersion}|${kind}`);
+  let targetNamespace = sync.spec.targetNamespace;
+  if (tenant) {
+    if (targetNamespace && targetNamespace !== tenant.namespace) {
+      throw new ReconcileError(
+        Reasons.ValidationFailed,
+        'terminal',
+        `tenancy: spec.targetNamespace "${targetNamespace}" is outside the tenant namespace "${tenant.namespace}"`,
+      );
+    }
+    // Like `kubectl apply -n`: objects that name no namespace land in the tenant's; those that name another
+    // one are left as they are, so the tenancy check below refuses them by name.
+    if (!targetNamespace)
+      manifests = manifests.map((m) => withDefaultNamespace(m, tenant.namespace, namespacedKinds));
+    targetNamespace = undefined;
+  }
+  const planned = plan(manifests, {
+    ...(targetNamespace ? { targetNamespace } : {}),
     ownerLabels: ownerLabels({ name: sync.metadata.name, namespace: sync.metadata.namespace }),
-    namespacedKinds: (apiVersion, kind) =>
-      builtinNamespaced(apiVersion, kind) ?? scope.get(`${apiVersion}|${kind}`),
-    limits,
+    namespacedKinds,
   });
+  if (tenant) checkTenancy(planned, tenant);
+  return planned;
+}
+
+function withDefaultNamespace(
+  item: SourcedManifest,
+  namespace: string,
+  namespaced: (apiVersion: string, kind: string) => boolean | undefined,
+): SourcedManifest {
+  const m = item.manifest;
+  if (m.metadata.namespace || namespaced(m.apiVersion, m.kind) !== true) return item;
+  return { ...item, manifest: { ...m, metadata: { ...m.metadata, namespace } } };
 }

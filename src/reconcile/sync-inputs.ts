@@ -3,6 +3,7 @@ import type { Sync } from '../api/index.js';
 import { Reasons, ReconcileError } from '../core/types.js';
 import type { DependencyState } from '../engine/deps.js';
 import { dependsOnReady } from '../engine/deps.js';
+import type { KubeClient } from '../kube/index.js';
 import type { Artifact } from '../sources/git/index.js';
 import type { ReconcileContext } from './context.js';
 import { readData } from './secrets.js';
@@ -49,6 +50,14 @@ export async function checkDependencies(
 ): Promise<string | undefined> {
   const deps = sync.spec.dependsOn ?? [];
   if (deps.length === 0) return undefined;
+  const foreign = deps.find((d) => d.namespace && d.namespace !== sync.metadata.namespace);
+  if (foreign && ctx.config.lockdown.noCrossNamespaceRefs) {
+    throw new ReconcileError(
+      Reasons.ValidationFailed,
+      'terminal',
+      `cross-namespace dependsOn ${foreign.namespace}/${foreign.name} is not allowed (lockdown.noCrossNamespaceRefs)`,
+    );
+  }
   const states = new Map<string, DependencyState>();
   for (const d of deps) {
     const ns = d.namespace ?? sync.metadata.namespace;
@@ -85,10 +94,15 @@ export async function checkDependencies(
 }
 
 /** postBuild.substitute over postBuild.substituteFrom (later sources win, inline values last, as in Flux). */
-export async function substitutionVars(ctx: ReconcileContext, sync: Sync): Promise<Record<string, string>> {
+export async function substitutionVars(
+  _ctx: ReconcileContext,
+  client: KubeClient,
+  sync: Sync,
+): Promise<Record<string, string>> {
   const vars: Record<string, string> = {};
   for (const ref of sync.spec.postBuild?.substituteFrom ?? []) {
-    const data = await readData(ctx.client, ref.kind, sync.metadata.namespace, ref.name);
+    // Read as the Sync's identity: a tenant can only substitute from what it may read itself.
+    const data = await readData(client, ref.kind, sync.metadata.namespace, ref.name);
     if (!data) {
       if (ref.optional) continue;
       throw new ReconcileError(

@@ -15,7 +15,10 @@ import {
 } from '../core/constants.js';
 import type { ChangeSet, Inventory, ObjectRef } from '../core/types.js';
 import { inventoryId, Reasons, ReconcileError } from '../core/types.js';
+import type { KubeClient } from '../kube/index.js';
 import { inventoryOf } from '../plan/index.js';
+import type { TenantPolicy } from '../tenancy/tenancy.js';
+import { serviceAccountUser } from '../tenancy/tenancy.js';
 import type { Condition, Outcome } from './conditions.js';
 import { conditionsFor } from './conditions.js';
 import type { ReconcileContext } from './context.js';
@@ -124,13 +127,15 @@ export async function reconcileSync(
       });
       return { requeueAfterMs: 30_000 };
     }
-    const vars = await substitutionVars(ctx, sync);
-    const planned = await buildSync(ctx, sync, artifact, vars, signal);
+    const identity = identityOf(ctx, sync);
+    const client = identity.user ? ctx.clientAs(identity.user) : ctx.client;
+    const vars = await substitutionVars(ctx, client, sync);
+    const planned = await buildSync(ctx, client, sync, artifact, vars, identity.tenant, signal);
     const next = inventoryOf(planned);
     const previous = prev.inventory ?? { entries: [] };
     let changeSet: ChangeSet;
     try {
-      changeSet = await applyPlan(ctx.client, planned, {
+      changeSet = await applyPlan(client, planned, {
         fieldManager: ctx.config.fieldManager,
         force: sync.spec.force === true,
         knownControllers: ctx.config.knownControllers,
@@ -148,7 +153,8 @@ export async function reconcileSync(
       log.info({ objects: drifted }, 'drift corrected');
     }
     let inventory = next;
-    if (sync.spec.prune) inventory = await pruneStale(ctx, sync, previous, next, planned.length === 0);
+    if (sync.spec.prune)
+      inventory = await pruneStale(ctx, client, sync, previous, next, planned.length === 0);
     if (changeSet.changes.some((c) => c.action !== 'unchanged')) {
       log.info({ revision, changes: summary(changeSet) }, 'server-side apply completed');
     }
@@ -157,7 +163,7 @@ export async function reconcileSync(
       planned.map((p) => p.ref),
     );
     if (checks.length > 0) {
-      const health = await waitForHealthy(ctx.client, checks, {
+      const health = await waitForHealthy(client, checks, {
         timeoutMs,
         pollMs: 500,
         ...(signal ? { signal } : {}),
@@ -243,6 +249,7 @@ function mergeCreated(previous: Inventory, cs: ChangeSet): Inventory {
 /** Prunes what left the revision; refusals and failures keep the objects in the inventory. */
 async function pruneStale(
   ctx: ReconcileContext,
+  client: KubeClient,
   sync: Sync,
   previous: Inventory,
   next: Inventory,
@@ -259,7 +266,7 @@ async function pruneStale(
       union(next, previous),
     );
   }
-  const result = await prune(ctx.client, stale, {
+  const result = await prune(client, stale, {
     ownerLabels: { [OWNER_NAME_LABEL]: sync.metadata.name, [OWNER_NAMESPACE_LABEL]: sync.metadata.namespace },
   });
   ctx.metrics.recordChanges(sync.metadata.namespace, sync.metadata.name, result);
@@ -278,6 +285,34 @@ async function pruneStale(
 function union(a: Inventory, b: Inventory): Inventory {
   const ids = new Set(a.entries.map((e) => e.id));
   return { entries: [...a.entries, ...b.entries.filter((e) => !ids.has(e.id))] };
+}
+
+/**
+ * Who a Sync applies as. The platform's Syncs (in lockdown.platformNamespaces, or bootstrap Syncs listed in
+ * the agent config; tenants can write neither) act as the agent unless they name a service account. Every
+ * other Sync is a tenant: it acts as spec.serviceAccountName, else the configured default, else its namespace's `default` service account
+ * (which has no rights unless the platform grants them), and is confined to its namespace.
+ */
+function identityOf(ctx: ReconcileContext, sync: Sync): { user?: string; tenant?: TenantPolicy } {
+  const ns = sync.metadata.namespace;
+  const privileged =
+    ctx.config.lockdown.platformNamespaces.includes(ns) ||
+    ctx.config.bootstrap.some(
+      (b) =>
+        b.kind === 'Sync' &&
+        b.apiVersion === GROUP_VERSION &&
+        b.metadata.name === sync.metadata.name &&
+        b.metadata.namespace === ns,
+    );
+  const sa =
+    sync.spec.serviceAccountName ??
+    (privileged ? undefined : (ctx.config.defaultServiceAccount ?? 'default'));
+  const user = sa ? serviceAccountUser(ns, sa) : undefined;
+  if (privileged) return user ? { user } : {};
+  return {
+    ...(user ? { user } : {}),
+    tenant: { namespace: ns, allowedClusterKinds: ctx.config.lockdown.allowedClusterKinds },
+  };
 }
 
 /** spec.wait checks every applied object; otherwise spec.healthChecks names them. */

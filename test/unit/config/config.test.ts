@@ -23,7 +23,7 @@ const DEFAULTS = {
   defaultTimeout: '5m',
   ports: { metrics: 8080, health: 8081 },
   fieldManager: 'steward',
-  lockdown: { noCrossNamespaceRefs: true, allowedClusterKinds: [] },
+  lockdown: { noCrossNamespaceRefs: true, allowedClusterKinds: [], platformNamespaces: ['steward-system'] },
   render: {
     kustomizePath: 'kubectl',
     kustomizeArgs: ['kustomize'],
@@ -202,7 +202,7 @@ describe('parseConfig errors name the file and the key', () => {
     ],
     [
       'lockdown: {allowCrossNamespace: true}',
-      'lockdown.allowCrossNamespace: unknown key (known keys: allowedClusterKinds, noCrossNamespaceRefs)',
+      'lockdown.allowCrossNamespace: unknown key (known keys: allowedClusterKinds, noCrossNamespaceRefs, platformNamespaces)',
     ],
     ['render: {kustomizePath: ""}', 'render.kustomizePath: must be a non-empty string (got "")'],
     ['render: {kustomizeArgs: build}', 'render.kustomizeArgs: must be a list (got "build")'],
