@@ -29,6 +29,7 @@ export PATH="$TOOLS/bin:$PATH"
 apt_pkgs=()
 command -v git >/dev/null || apt_pkgs+=(git)
 command -v unzip >/dev/null || apt_pkgs+=(unzip)
+command -v prometheus >/dev/null || apt_pkgs+=(prometheus)
 for p in "${STEWARD_APT_PACKAGES:-}"; do [ -n "$p" ] && apt_pkgs+=($p); done
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_pkgs[*]}"

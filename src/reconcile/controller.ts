@@ -166,11 +166,17 @@ export class Controller {
       name,
     });
     if (!obj) return undefined;
-    const result =
-      kind === 'GitRepository'
-        ? await reconcileGitRepository(this.ctx, obj)
-        : await reconcileSync(this.ctx, obj, signal);
-    return { requeueAfterMs: withJitter(result.requeueAfterMs, DEFAULT_INTERVAL_JITTER, this.random) };
+    try {
+      const result =
+        kind === 'GitRepository'
+          ? await reconcileGitRepository(this.ctx, obj)
+          : await reconcileSync(this.ctx, obj, signal);
+      if (result.requeueAfterMs === undefined) return undefined;
+      return { requeueAfterMs: withJitter(result.requeueAfterMs, DEFAULT_INTERVAL_JITTER, this.random) };
+    } finally {
+      // Deleted while it ran: its series must not come back from this last run.
+      if (!this.seen.has(key)) this.ctx.metrics.forget(kind, namespace, name);
+    }
   }
 
   private triggerDependentsOf(namespace: string, name: string): void {

@@ -13,12 +13,14 @@ import type { Outcome } from './conditions.js';
 import { conditionsFor } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
+import { recordOutcome } from './observe.js';
 import { readData } from './secrets.js';
 
 const KIND = 'GitRepository';
 
 export interface ReconcileResult {
-  requeueAfterMs: number;
+  /** When to run again; absent when stalled on an invalid spec. */
+  requeueAfterMs?: number;
 }
 
 function errorOf(err: unknown, subject: string): ReconcileError {
@@ -47,31 +49,28 @@ export async function reconcileGitRepository(
     name: meta.name,
     ...(meta.uid ? { uid: meta.uid } : {}),
   };
+  const started = Date.now();
   const checked = validateGitRepository(raw);
   const prevStatus = ((raw.status ?? {}) as GitRepository['status']) ?? {};
   const conditions = (prevStatus?.conditions ?? []) as Parameters<typeof conditionsFor>[0];
   if (!checked.ok) {
     const message = `invalid spec: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
-    await write(ctx, meta, {
-      ...prevStatus,
-      observedGeneration: generation,
-      conditions: conditionsFor(
-        conditions,
-        fail('terminal', Reasons.ValidationFailed, message),
-        generation,
-        rfc3339(ctx.now()),
-      ),
-    });
+    const invalidConditions = conditionsFor(
+      conditions,
+      fail('terminal', Reasons.ValidationFailed, message),
+      generation,
+      rfc3339(ctx.now()),
+    );
+    await write(ctx, meta, { ...prevStatus, observedGeneration: generation, conditions: invalidConditions });
     ctx.events.record(involved, 'Warning', Reasons.ValidationFailed, message);
-    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'False');
-    return { requeueAfterMs: 10 * 60_000 };
+    recordOutcome(ctx, KIND, meta, invalidConditions, 'failure', started);
+    return {}; // stalled until the spec changes
   }
   const repo = checked.value;
   const intervalMs = parseDuration(repo.spec.interval);
   ctx.metrics.setSuspended(KIND, meta.namespace, meta.name, repo.spec.suspend === true);
   if (repo.spec.suspend) return { requeueAfterMs: intervalMs };
   const dir = join(ctx.config.artifactsDir, meta.namespace, meta.name);
-  const started = Date.now();
   try {
     const auth = await authOf(ctx, repo, meta.namespace);
     const result = await syncArtifact(repo.spec.url, repo.spec.ref ?? {}, auth, {
@@ -79,7 +78,9 @@ export async function reconcileGitRepository(
       timeoutMs: parseDuration(repo.spec.timeout ?? '60s'),
       allowInsecureHttp: ctx.allowInsecureHttp,
     });
-    ctx.metrics.sourceFetched(KIND, meta.namespace, meta.name, (Date.now() - started) / 1000);
+    // Only real fetches count as fetch time; a poll that found the same revision is not one.
+    if (result.fetched)
+      ctx.metrics.sourceFetched(KIND, meta.namespace, meta.name, (Date.now() - started) / 1000);
     const a = result.artifact;
     ctx.artifacts.set(meta.namespace, meta.name, a);
     const message = `stored artifact for revision '${a.revision}'`;
@@ -104,28 +105,25 @@ export async function reconcileGitRepository(
       log.info({ revision: a.revision }, 'stored new artifact');
       ctx.events.record(involved, 'Normal', 'NewArtifact', message, { 'steward.dev/revision': a.revision });
     }
-    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'True');
-    ctx.metrics.reconciled(KIND, meta.namespace, meta.name, 'success', (Date.now() - started) / 1000);
+    recordOutcome(ctx, KIND, meta, status.conditions, 'success', started);
     return { requeueAfterMs: intervalMs };
   } catch (err) {
     const e = errorOf(err, subject);
     ctx.metrics.sourceFetched(KIND, meta.namespace, meta.name, (Date.now() - started) / 1000, e.reason);
-    ctx.metrics.reconciled(KIND, meta.namespace, meta.name, 'failure', (Date.now() - started) / 1000);
-    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'False');
     // Keep serving the last good artifact: Syncs go on with what they had (Argo CD #3473 is what happens otherwise).
     const last =
       ctx.artifacts.get(meta.namespace, meta.name) ?? (await lastArtifact(dir).catch(() => undefined));
     if (last) ctx.artifacts.set(meta.namespace, meta.name, last);
-    await write(ctx, meta, {
-      ...prevStatus,
-      observedGeneration: generation,
-      conditions: conditionsFor(
-        conditions,
-        fail(e.retry, e.reason, e.message),
-        generation,
-        rfc3339(ctx.now()),
-      ),
-    }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
+    const failed = conditionsFor(
+      conditions,
+      fail(e.retry, e.reason, e.message),
+      generation,
+      rfc3339(ctx.now()),
+    );
+    recordOutcome(ctx, KIND, meta, failed, 'failure', started);
+    await write(ctx, meta, { ...prevStatus, observedGeneration: generation, conditions: failed }).catch(
+      (werr: unknown) => log.warn({ err: werr }, 'status update failed'),
+    );
     ctx.events.record(involved, 'Warning', e.reason, e.message);
     log.warn({ reason: e.reason, error: e.message }, 'source fetch failed');
     throw e;

@@ -24,13 +24,15 @@ import { conditionsFor } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import { waitForHealthy } from './health-wait.js';
+import { recordOutcome } from './observe.js';
 import { buildSync } from './sync-build.js';
 import { checkDependencies, sourceArtifact, substitutionVars } from './sync-inputs.js';
 
 const KIND = 'Sync';
 
 export interface SyncResult {
-  requeueAfterMs: number;
+  /** When to run again; absent for a stalled Sync, which waits for its inputs to change. */
+  requeueAfterMs?: number;
 }
 
 interface SyncStatus {
@@ -65,7 +67,9 @@ export async function reconcileSync(
   };
   const prev = (raw.status ?? {}) as SyncStatus;
   const started = Date.now();
-  const writeStatus = async (status: SyncStatus) => {
+  const writeStatus = async (status: SyncStatus, result?: 'success' | 'failure') => {
+    // The gauges follow the conditions even when the status itself is unchanged and not written.
+    recordOutcome(ctx, KIND, meta, status.conditions ?? [], result, started);
     if (JSON.stringify(status) === JSON.stringify(prev)) return; // a no-op reconcile writes nothing
     await ctx.client.patchStatus(
       GROUP_VERSION,
@@ -86,19 +90,21 @@ export async function reconcileSync(
   const checked = validateSync(raw);
   if (!checked.ok) {
     const message = `invalid spec: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
-    await writeStatus({
-      ...prev,
-      observedGeneration: generation,
-      conditions: conditions({
-        kind: 'failed',
-        retry: 'terminal',
-        reason: Reasons.ValidationFailed,
-        message,
-      }),
-    });
+    await writeStatus(
+      {
+        ...prev,
+        observedGeneration: generation,
+        conditions: conditions({
+          kind: 'failed',
+          retry: 'terminal',
+          reason: Reasons.ValidationFailed,
+          message,
+        }),
+      },
+      'failure',
+    );
     ctx.events.record(involved, 'Warning', Reasons.ValidationFailed, message);
-    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'False');
-    return { requeueAfterMs: 10 * 60_000 };
+    return {}; // stalled: only a new generation (a spec change) re-queues it
   }
   const sync = checked.value;
   const intervalMs = parseDuration(sync.spec.interval);
@@ -186,14 +192,12 @@ export async function reconcileSync(
       lastAttemptedRevision: revision,
       inventory,
     };
-    await writeStatus(status);
+    await writeStatus(status, 'success');
     if (prev.lastAppliedRevision !== revision || prev.observedGeneration !== generation) {
       ctx.events.record(involved, 'Normal', Reasons.Succeeded, `${message} (${summary(changeSet)})`, {
         'steward.dev/revision': revision,
       });
     }
-    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'True');
-    ctx.metrics.reconciled(KIND, meta.namespace, meta.name, 'success', (Date.now() - started) / 1000);
     return { requeueAfterMs: intervalMs };
   } catch (err) {
     const e =
@@ -206,14 +210,17 @@ export async function reconcileSync(
           );
     const inventory = (err as { inventory?: Inventory }).inventory ?? prev.inventory;
     const message = e.subject && !e.message.includes(e.subject) ? `${e.subject}: ${e.message}` : e.message;
-    await writeStatus({
-      ...prev,
-      ...handled,
-      observedGeneration: generation,
-      conditions: conditions({ kind: 'failed', retry: e.retry, reason: e.reason, message }),
-      ...(revision ? { lastAttemptedRevision: revision } : {}),
-      ...(inventory ? { inventory } : {}),
-    }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
+    await writeStatus(
+      {
+        ...prev,
+        ...handled,
+        observedGeneration: generation,
+        conditions: conditions({ kind: 'failed', retry: e.retry, reason: e.reason, message }),
+        ...(revision ? { lastAttemptedRevision: revision } : {}),
+        ...(inventory ? { inventory } : {}),
+      },
+      'failure',
+    ).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
     ctx.events.record(
       involved,
       'Warning',
@@ -221,10 +228,9 @@ export async function reconcileSync(
       message,
       revision ? { 'steward.dev/revision': revision } : undefined,
     );
-    ctx.metrics.setCondition(KIND, meta.namespace, meta.name, 'Ready', 'False');
-    ctx.metrics.reconciled(KIND, meta.namespace, meta.name, 'failure', (Date.now() - started) / 1000);
     log.warn({ reason: e.reason, subject: e.subject, error: e.message, revision }, 'reconcile failed');
-    if (e.retry === 'terminal') return { requeueAfterMs: intervalMs }; // stalled: the next input change re-queues it
+    // Stalled: a new generation or a new source revision re-queues it; retrying the same input cannot help.
+    if (e.retry === 'terminal') return {};
     if (e.reason === Reasons.SourceNotFound) return { requeueAfterMs: Math.min(retryMs, 10_000) };
     throw e;
   }
