@@ -153,7 +153,8 @@ function binding(o: Obj): void {
     const s = asObj(raw);
     if (!s || asString(s.apiGroup) !== '') continue;
     if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = RBAC;
-    else if (s.kind === 'ServiceAccount') s.apiGroup = '';
+    // A ServiceAccount subject's group is "", which the omitempty JSON tag leaves out of the object.
+    else if (s.kind === 'ServiceAccount') delete s.apiGroup;
   }
 }
 

@@ -146,7 +146,7 @@ describe('applyDefaults', () => {
         roleRef: { kind: 'Role', name: 'r', apiGroup: 'rbac.authorization.k8s.io' },
         subjects: [
           { kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' },
-          { kind: 'ServiceAccount', name: 'sa', apiGroup: '' },
+          { kind: 'ServiceAccount', name: 'sa' },
         ],
       },
     ],
