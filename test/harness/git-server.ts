@@ -1,18 +1,16 @@
 /**
- * A real Git smart-HTTP server for tests: a Node HTTP server on 127.0.0.1 that runs `git http-backend` as CGI
+ * A real Git smart-HTTP server for tests: the product's `git http-backend` CGI server (src/quickstart/git-http.ts)
  * over bare repositories in a temp dir, with optional bearer or basic auth, fault injection and a request log.
  * Commits are made with the git CLI in throwaway clones and pushed over the file transport, so they never show
  * up in the request log.
  */
-import { spawn } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { initBareRepo, startGitHttpServer } from '../../src/quickstart/git-http.js';
 
 export interface GitServerOptions {
   /** Accept `Authorization: Bearer <token>`. */
@@ -102,96 +100,49 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
   };
   const bare = (name: string) => join(root, `${name}.git`);
 
-  const server = createServer((req, res) => {
-    const record: RequestRecord = {
-      method: req.method ?? 'GET',
-      url: req.url ?? '/',
-      gitProtocol: header(req, 'git-protocol'),
-      hasAuthorization: req.headers.authorization !== undefined,
-      status: 0,
-    };
-    log.push(record);
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
-    void handle(req, res);
+  const server = await startGitHttpServer({
+    root,
+    env: gitEnv,
+    gate(req, res) {
+      const record: RequestRecord = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        gitProtocol: header(req, 'git-protocol'),
+        hasAuthorization: req.headers.authorization !== undefined,
+        status: 0,
+      };
+      log.push(record);
+      res.on('finish', () => {
+        record.status = res.statusCode;
+      });
+      return admit(req, res);
+    },
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Applies injected faults and auth; returns the user, or false when the request was answered here. */
+  async function admit(req: IncomingMessage, res: ServerResponse): Promise<string | false> {
     if (faults.stall > 0) {
       faults.stall--;
       await new Promise((r) => setTimeout(r, faults.stallMs));
-      if (res.destroyed) return;
+      if (res.destroyed) return false;
     }
     if (faults.fail > 0 && (faults.failMethod === '' || faults.failMethod === req.method)) {
       faults.fail--;
       req.resume();
       res.writeHead(faults.failStatus, { 'content-type': 'text/plain' }).end('injected failure\n');
-      return;
+      return false;
     }
     const user = authenticate(req, opts);
     if (user === undefined) {
       req.resume();
       const scheme = opts.token !== undefined ? 'Bearer' : 'Basic';
       res.writeHead(401, { 'www-authenticate': `${scheme} realm="git"` }).end('authentication required\n');
-      return;
+      return false;
     }
-    runBackend(req, res, user);
+    return user;
   }
 
-  function runBackend(req: IncomingMessage, res: ServerResponse, user: string): void {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const env: Record<string, string> = {
-      ...gitEnv,
-      GIT_PROJECT_ROOT: root,
-      GIT_HTTP_EXPORT_ALL: '1',
-      REQUEST_METHOD: req.method ?? 'GET',
-      PATH_INFO: decodeURIComponent(url.pathname),
-      QUERY_STRING: url.search.slice(1),
-      REMOTE_ADDR: '127.0.0.1',
-    };
-    const optional: Record<string, string | undefined> = {
-      CONTENT_TYPE: header(req, 'content-type'),
-      CONTENT_LENGTH: header(req, 'content-length'),
-      GIT_PROTOCOL: header(req, 'git-protocol'),
-      HTTP_CONTENT_ENCODING: header(req, 'content-encoding'),
-      REMOTE_USER: user === '' ? undefined : user,
-    };
-    for (const [k, v] of Object.entries(optional)) if (v !== undefined) env[k] = v;
-    const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
-    req.pipe(child.stdin);
-    child.stdin.on('error', () => {});
-    res.on('close', () => {
-      if (child.exitCode === null) child.kill();
-    });
-    let head = Buffer.alloc(0);
-    let headersDone = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (headersDone) {
-        res.write(chunk);
-        return;
-      }
-      head = Buffer.concat([head, chunk]);
-      const parsed = parseCgiHead(head);
-      if (parsed === undefined) return;
-      headersDone = true;
-      res.writeHead(parsed.status, parsed.headers);
-      if (parsed.rest.length > 0) res.write(parsed.rest);
-    });
-    child.on('close', () => {
-      if (!headersDone) res.writeHead(502).end('bad CGI response\n');
-      else res.end();
-    });
-    child.on('error', () => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  }
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const url = (name: string) => `${baseUrl}/${name}.git`;
+  const { baseUrl, url } = server;
 
   async function defaultBranch(name: string): Promise<string> {
     const ref = await git(['--git-dir', bare(name), 'symbolic-ref', 'HEAD']);
@@ -225,8 +176,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     baseUrl,
     root,
     async createRepo(name, files, branch = 'main') {
-      await git(['init', '--quiet', '--bare', `--initial-branch=${branch}`, bare(name)]);
-      await git(['--git-dir', bare(name), 'config', 'http.receivepack', 'true']);
+      await initBareRepo(git, bare(name), branch);
       const head = await commitIn(name, files, 'initial commit', branch);
       return { url: url(name), head };
     },
@@ -250,8 +200,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     requests: () => log,
     git,
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.stop();
       await rm(base, { recursive: true, force: true });
     },
   };
@@ -300,25 +249,4 @@ function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** Splits CGI output into status, headers and the start of the body, once the blank line has arrived. */
-function parseCgiHead(
-  buf: Buffer,
-): { status: number; headers: Record<string, string>; rest: Buffer } | undefined {
-  const crlf = buf.indexOf('\r\n\r\n');
-  const lf = buf.indexOf('\n\n');
-  const end = crlf !== -1 && (lf === -1 || crlf < lf) ? crlf + 4 : lf !== -1 ? lf + 2 : -1;
-  if (end === -1) return undefined;
-  const headers: Record<string, string> = {};
-  let status = 200;
-  for (const line of buf.subarray(0, end).toString('latin1').split(/\r?\n/)) {
-    const i = line.indexOf(':');
-    if (i <= 0) continue;
-    const key = line.slice(0, i).trim();
-    const value = line.slice(i + 1).trim();
-    if (key.toLowerCase() === 'status') status = Number.parseInt(value, 10) || 500;
-    else headers[key] = value;
-  }
-  return { status, headers, rest: buf.subarray(end) };
 }
