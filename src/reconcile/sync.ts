@@ -210,6 +210,8 @@ export async function reconcileSync(
           );
     const inventory = (err as { inventory?: Inventory }).inventory ?? prev.inventory;
     const message = e.subject && !e.message.includes(e.subject) ? `${e.subject}: ${e.message}` : e.message;
+    // A source that has not produced an artifact yet is something to wait for (Flux: requeue, no failure).
+    const waitingForSource = e.reason === Reasons.SourceNotFound && e.retry === 'transient';
     await writeStatus(
       {
         ...prev,
@@ -219,8 +221,12 @@ export async function reconcileSync(
         ...(revision ? { lastAttemptedRevision: revision } : {}),
         ...(inventory ? { inventory } : {}),
       },
-      'failure',
+      waitingForSource ? undefined : 'failure',
     ).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
+    if (waitingForSource) {
+      log.info({ reason: e.reason, source: e.subject }, 'waiting for the source artifact');
+      return { requeueAfterMs: Math.min(retryMs, 10_000) };
+    }
     ctx.events.record(
       involved,
       'Warning',
@@ -231,7 +237,6 @@ export async function reconcileSync(
     log.warn({ reason: e.reason, subject: e.subject, error: e.message, revision }, 'reconcile failed');
     // Stalled: a new generation or a new source revision re-queues it; retrying the same input cannot help.
     if (e.retry === 'terminal') return {};
-    if (e.reason === Reasons.SourceNotFound) return { requeueAfterMs: Math.min(retryMs, 10_000) };
     throw e;
   }
 }

@@ -100,7 +100,7 @@ export function list(call: Call): Reply {
   });
 }
 
-function includeObjectOf(call: Call): 'None' | 'Metadata' | 'Object' {
+export function includeObjectOf(call: Call): 'None' | 'Metadata' | 'Object' {
   const v = call.url.searchParams.get('includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }

@@ -10,11 +10,12 @@ import { invalid } from '../errors.js';
 import { withTypeMeta } from '../objects.js';
 import { storageKey } from '../registry.js';
 import type { StoreEvent } from '../store.js';
+import { toTable, wantsTable } from '../table.js';
 import type { Obj } from '../types.js';
 import { groupVersion } from '../types.js';
 import type { Call } from './call.js';
 import { namespaceOf } from './call.js';
-import { selectorPredicate } from './read.js';
+import { includeObjectOf, selectorPredicate } from './read.js';
 
 export interface WatchOptions {
   /** How often a bookmark goes out when the client allows them. */
@@ -57,7 +58,20 @@ export function serveWatch(call: Call, res: ServerResponse, opts: WatchOptions):
   const write = (type: string, object: Obj) => {
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
-  const typed = (o: Obj) => withTypeMeta(call.def, o);
+  // `kubectl get -w` asks for Table rows in watch events too: headers on the first, rows only afterwards.
+  const table = wantsTable(call.headers.accept);
+  let headersSent = false;
+  const typed = (o: Obj): Obj => {
+    const obj = withTypeMeta(call.def, o);
+    if (!table) return obj;
+    const rv = String((o.metadata as Obj | undefined)?.resourceVersion ?? '');
+    const t = toTable(call.def, [obj], { resourceVersion: rv }, includeObjectOf(call), call.core.clock(), {
+      version: table,
+      noHeaders: headersSent,
+    });
+    headersSent = true;
+    return t;
+  };
   const bookmark = (annotations?: Record<string, string>) =>
     write('BOOKMARK', {
       kind: call.def.kind,

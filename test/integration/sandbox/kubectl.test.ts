@@ -111,4 +111,25 @@ describe('kubectl', () => {
     const docs = parseAllDocuments(out.stdout).map((d) => d.toJS() as { kind: string });
     expect(docs[0]?.kind).toBe('List');
   });
+
+  it('prints table rows in get -w updates, as a cluster does', async () => {
+    const watcher = execa('kubectl', ['get', 'deployments', '-n', ns, '-w'], {
+      env: { KUBECONFIG: sb.kubeconfigPath, HOME: sb.dir },
+      reject: false,
+    });
+    let seen = '';
+    watcher.stdout?.on('data', (d: Buffer) => {
+      seen += d.toString();
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    await sb.kubectl(['scale', 'deployment', 'web', '-n', ns, '--replicas=3']);
+    await eventually(
+      () => (/web\s+\d\/3\s+\d+\s+\d+/.test(seen) ? true : undefined),
+      15_000,
+      'a READY n/3 row',
+    );
+    expect(seen.split('\n')[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
+    watcher.kill();
+    await watcher;
+  });
 });
