@@ -2,13 +2,18 @@
  * The composition root of `steward run`: reads nothing itself (config and kubeconfig come in), builds the
  * adapters once, wires the controller, serves /metrics, /healthz and /readyz, and drains on stop.
  */
+
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { crds } from './api/index.js';
+import { crds, parseDuration } from './api/index.js';
 import type { Config } from './config/index.js';
 import type { Manifest } from './core/types.js';
 import { systemClock } from './engine/clock.js';
+import { LeaderElector } from './engine/leader.js';
+import { leaseClient } from './engine/lease.js';
 import type { KubeClient } from './kube/index.js';
 import { kubeClient } from './kube/index.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -32,6 +37,10 @@ export interface AgentOptions {
   host?: string;
   /** PATH for kustomize and helm. */
   pathEnv: string;
+  /** Namespace of the leader election Lease: the agent's own. */
+  namespace?: string;
+  /** Called when the Lease is lost: the CLI exits non-zero so the pod restarts clean. */
+  onLeadershipLost?: () => void;
 }
 
 export interface Agent {
@@ -86,12 +95,48 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     random: Math.random,
   });
   const unwatchQueue = metrics.watchQueue('reconcile', () => controller.queue.stats());
-  controller.start();
+  // Only the holder of the Lease reconciles; the others stand by, ready to take over (client-go semantics).
+  let stopping = false;
+  const election = new AbortController();
+  const le = config.leaderElection;
+  const elector = le.enabled
+    ? new LeaderElector(
+        leaseClient(opts.kubeconfig, {
+          userAgent: `steward/${VERSION}`,
+          timeoutMs: Math.min(5_000, parseDuration(le.renewDeadline) / 2),
+        }),
+        {
+          namespace: opts.namespace ?? 'steward-system',
+          name: le.leaseName,
+          identity: `${hostname()}_${randomUUID()}`,
+          leaseDurationMs: parseDuration(le.leaseDuration),
+          renewDeadlineMs: parseDuration(le.renewDeadline),
+          retryPeriodMs: parseDuration(le.retryPeriod),
+          clock: systemClock,
+          onStartedLeading: () => {
+            log.info({ lease: le.leaseName }, 'started leading');
+            controller.start();
+          },
+          onStoppedLeading: () => {
+            if (stopping) return;
+            // A controller cannot restart: stop it and let the process (and the pod) start over.
+            log.error({ lease: le.leaseName }, 'leader election lost');
+            void controller.stop(0).finally(() => opts.onLeadershipLost?.());
+          },
+          onNewLeader: (leader) => log.info({ leader }, 'new leader observed'),
+          log: (msg, fields) => log.debug(fields, msg),
+        },
+      )
+    : undefined;
+  if (elector) void elector.run(election.signal);
+  else controller.start();
+  // A standby is ready: it serves metrics and waits; only the leader needs synced caches.
+  const ready = () => (elector && !elector.isLeader() ? true : controller.ready());
   const server = await startHttpServer({
     host: opts.host ?? '0.0.0.0',
     port: config.ports.metrics,
     metrics,
-    ready: () => controller.ready(),
+    ready,
     onError: (err, req) => log.error({ error: String(err), path: req.path }, 'http handler failed'),
   });
   // Probes get a port of their own, so a slow scrape never fails them (config ports.health).
@@ -101,7 +146,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
           host: opts.host ?? '0.0.0.0',
           port: config.ports.health,
           metrics: { registry: new Registry() },
-          ready: () => controller.ready(),
+          ready,
         })
       : undefined;
   log.info(
@@ -115,8 +160,14 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     port: server.port,
     healthPort: health?.port ?? server.port,
     async stop(drainTimeoutMs = 10_000) {
+      stopping = true;
+      // The Lease keeps renewing while reconciles drain, then goes to the next candidate at once.
       const { abandoned } = await controller.stop(drainTimeoutMs);
       if (abandoned.length > 0) log.warn({ abandoned }, 'abandoned in-flight reconciles at shutdown');
+      await elector
+        ?.release()
+        .catch((err: unknown) => log.warn({ error: String(err) }, 'lease release failed'));
+      election.abort();
       unwatchQueue();
       await server.close();
       await health?.close();
