@@ -10,6 +10,7 @@ import { parseDuration } from '../api/duration.js';
 import { type FieldError, Findings, joinPath, prefixPath, schemaErrors } from '../api/errors.js';
 import { type ValidationResult, validateGitRepository, validateSync } from '../api/validate.js';
 import { API_GROUP } from '../core/constants.js';
+import { checkSyncWindows } from '../windows/index.js';
 import { type Config, ConfigSchema } from './schema.js';
 
 /** Thrown by parseConfig and loadConfig; the message has one `file: key: problem` line per error. */
@@ -150,6 +151,7 @@ function checkRules(config: Obj, f: Findings): void {
   if (renew !== undefined && retry !== undefined && retry * 1.2 >= renew) {
     f.add('leaderElection.retryPeriod', 'must be shorter than leaderElection.renewDeadline / 1.2');
   }
+  checkSyncWindows(config.syncWindows, f);
   checkBootstrap(config, f);
 }
 

@@ -4,7 +4,7 @@
  * parseConfig, with every default filled in.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { DnsSubdomain, Duration, Strict } from '../api/schema/builders.js';
+import { DnsSubdomain, Duration, Strict, StringEnum } from '../api/schema/builders.js';
 import { FIELD_MANAGER } from '../core/constants.js';
 import type { Manifest } from '../core/types.js';
 
@@ -89,6 +89,57 @@ export const LeaderElectionSchema = Strict(
   { description: "client-go's leader election settings and defaults.", default: {} },
 );
 
+/**
+ * An allow or deny window for automated syncs, as in Argo CD. The cron syntax, the time zone and a positive
+ * duration are checked by src/windows (checkSyncWindows), which the schema cannot express.
+ */
+export const SyncWindowSchema = Strict({
+  kind: StringEnum(['allow', 'deny'], {
+    description:
+      'allow: syncs run only while some matching allow window is active; deny: no syncs while active.',
+  }),
+  schedule: Type.String({
+    description:
+      'When the window opens: a cron expression in node-cron syntax (5 fields, or 6 with seconds first), ' +
+      "read on the wall clock of timeZone. Day of month and day of week must both match (node-cron's rule).",
+    minLength: 1,
+  }),
+  duration: Duration('How long the window stays active after each opening, e.g. "1h30m".'),
+  timeZone: Type.String({
+    description: 'IANA time zone of the schedule, e.g. "Europe/Berlin".',
+    minLength: 1,
+    default: 'UTC',
+  }),
+  namespaces: Type.Optional(
+    Type.Array(
+      Type.String({
+        pattern: '^[^/]+$',
+        errorMessage: 'must be a namespace glob such as "team-*"',
+      }),
+      { description: 'Namespace globs (* and ?) of the Syncs the window applies to.' },
+    ),
+  ),
+  syncs: Type.Optional(
+    Type.Array(
+      Type.String({
+        pattern: '^[^/]+/[^/]+$',
+        errorMessage: 'must be namespace/name, globs allowed, such as "team-*/web"',
+      }),
+      {
+        description:
+          'namespace/name globs of the Syncs the window applies to. With neither namespaces nor syncs the ' +
+          'window applies to every Sync; with both, to a Sync either selects.',
+      },
+    ),
+  ),
+  driftCorrection: Type.Boolean({
+    description:
+      'While this window holds syncs (a deny window while active, allow windows while none is), still ' +
+      'correct drift back to the applied revision.',
+    default: false,
+  }),
+});
+
 /** A bootstrap entry: any Kubernetes object; those of Steward's kinds are validated in full by load.ts. */
 export const BootstrapObjectSchema = Type.Object({
   apiVersion: Type.String({ minLength: 1 }),
@@ -132,6 +183,11 @@ export const ConfigSchema = Strict({
     default: ['flagger', 'argo-rollouts', 'horizontal-pod-autoscaler', 'vpa-recommender', 'keda-operator'],
   }),
   leaderElection: LeaderElectionSchema,
+  syncWindows: Type.Array(SyncWindowSchema, {
+    description:
+      'Allow and deny windows that hold automated syncs of the Syncs they select (Argo CD sync windows).',
+    default: [],
+  }),
   bootstrap: Type.Array(BootstrapObjectSchema, {
     description: 'Objects created at start when missing, such as the first GitRepository and Sync.',
     default: [],

@@ -48,6 +48,7 @@ const DEFAULTS = {
     renewDeadline: '10s',
     retryPeriod: '2s',
   },
+  syncWindows: [],
   bootstrap: [],
 };
 
@@ -168,7 +169,7 @@ describe('parseConfig errors name the file and the key', () => {
     ['concurency: 4', 'concurency: unknown key (did you mean "concurrency"?)'],
     [
       'logLevel: debug',
-      'logLevel: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, knownControllers, leaderElection, lockdown, ports, render)',
+      'logLevel: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, knownControllers, leaderElection, lockdown, ports, render, syncWindows)',
     ],
     ['defaultInterval: 5 minutes', `defaultInterval: ${DURATION} (got "5 minutes")`],
     ['defaultInterval: 300', `defaultInterval: ${DURATION} (got 300)`],
@@ -231,7 +232,7 @@ describe('parseConfig errors name the file and the key', () => {
   it('reports every error at once, one line each', () => {
     // Unknown keys of an object come first, then its known keys in schema order.
     expect(errorLines('concurrency: x\nports: {metrics: -1}\nextra: 1\n')).toEqual([
-      `${FILE}: extra: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, knownControllers, leaderElection, lockdown, ports, render)`,
+      `${FILE}: extra: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, knownControllers, leaderElection, lockdown, ports, render, syncWindows)`,
       `${FILE}: concurrency: must be an integer >= 1 (got "x")`,
       `${FILE}: ports.metrics: must be an integer from 0 to 65535 (got -1)`,
     ]);
