@@ -23,6 +23,7 @@ import { ArtifactIndex } from './reconcile/context.js';
 import { Controller } from './reconcile/controller.js';
 import { EventRecorder } from './reconcile/events.js';
 import { startHttpServer } from './server/server.js';
+import { SyncWindowSet } from './windows/index.js';
 
 export const VERSION = '0.1.0';
 
@@ -80,6 +81,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     now: () => new Date(),
     allowInsecureHttp: opts.allowInsecureHttp === true,
     pathEnv: opts.pathEnv,
+    syncWindows: new SyncWindowSet(config.syncWindows),
     clientAs: (user) => {
       let c = tenantClients.get(user);
       if (!c) {

@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Artifact } from '../sources/git/index.js';
+import type { SyncWindowSet } from '../windows/index.js';
 import type { EventRecorder } from './events.js';
 
 /** The artifacts of the GitRepositories this agent fetched, by `namespace/name`. */
@@ -47,6 +48,8 @@ export interface ReconcileContext {
   pathEnv: string;
   /** A client that acts as `user` through impersonation (a tenant's service account), cached per user. */
   clientAs(user: string): KubeClient;
+  /** The platform's sync windows, parsed once. */
+  syncWindows: SyncWindowSet;
 }
 
 export function rfc3339(d: Date): string {

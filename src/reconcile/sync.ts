@@ -20,7 +20,7 @@ import { inventoryOf } from '../plan/index.js';
 import type { TenantPolicy } from '../tenancy/tenancy.js';
 import { serviceAccountUser } from '../tenancy/tenancy.js';
 import type { Condition, Outcome } from './conditions.js';
-import { conditionsFor } from './conditions.js';
+import { conditionsFor, setCondition } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import { waitForHealthy } from './health-wait.js';
@@ -132,6 +132,30 @@ export async function reconcileSync(
         }),
       });
       return { requeueAfterMs: 30_000 };
+    }
+    // Sync windows: outside an allowed window nothing new is applied; drift is corrected only if the window says so.
+    const window = ctx.syncWindows.evaluate({ namespace: meta.namespace, name: meta.name }, ctx.now());
+    const newWork = prev.lastAppliedRevision !== revision || prev.observedGeneration !== generation;
+    if (heldByWindow(window, newWork)) {
+      const next = window.nextChange ? `; next change at ${rfc3339(window.nextChange)}` : '';
+      const message = `held by sync window: ${window.reason ?? 'outside the allowed windows'}${next}`;
+      await writeStatus({
+        ...prev,
+        ...handled,
+        conditions: setCondition(
+          prev.conditions ?? [],
+          {
+            type: 'Reconciling',
+            status: 'True',
+            reason: 'SyncWindowClosed',
+            message,
+            observedGeneration: generation,
+          },
+          rfc3339(ctx.now()),
+        ),
+      });
+      const untilChange = window.nextChange ? window.nextChange.getTime() - ctx.now().getTime() : intervalMs;
+      return { requeueAfterMs: Math.max(1_000, Math.min(intervalMs, untilChange)) };
     }
     const identity = identityOf(ctx, sync);
     const client = identity.user ? ctx.clientAs(identity.user) : ctx.client;
@@ -296,6 +320,17 @@ async function pruneStale(
 function union(a: Inventory, b: Inventory): Inventory {
   const ids = new Set(a.entries.map((e) => e.id));
   return { entries: [...a.entries, ...b.entries.filter((e) => !ids.has(e.id))] };
+}
+
+/**
+ * A window holds new work (a new revision or spec) unless it allows syncs, and holds a resync of applied work
+ * (drift correction) unless it allows drift correction.
+ */
+export function heldByWindow(
+  window: { allowed: boolean; driftCorrection: boolean },
+  newWork: boolean,
+): boolean {
+  return newWork ? !window.allowed : !window.driftCorrection;
 }
 
 /**
