@@ -1,7 +1,8 @@
 /**
  * Decodes a Kubernetes protobuf request body (`application/vnd.kubernetes.protobuf`) into the JSON object the
- * same request would have carried as `application/json`, for the kinds in PROTOBUF_KINDS. kubectl 1.36 sends these
- * kinds as protobuf (`create namespace|configmap|secret generic|serviceaccount`, `auth can-i [--list]`).
+ * same request would have carried as `application/json`, for the kinds in PROTOBUF_KINDS (kinds.ts). kubectl 1.36
+ * sends these kinds as protobuf (`create namespace|configmap|secret generic|serviceaccount|deployment|job|cronjob|
+ * token`, `auth can-i [--list]`).
  *
  * Envelope (apimachinery pkg/runtime/serializer/protobuf/protobuf.go): the 4-byte magic `k8s\x00`, then a
  * runtime.Unknown (pkg/runtime/generated.proto) whose typeMeta names the kind and whose raw field holds the
@@ -13,44 +14,14 @@
 import { badRequest, StatusError } from '../errors.js';
 import type { Obj } from '../types.js';
 import { isObj } from '../types.js';
+import { PROTOBUF_KINDS } from './kinds.js';
+import { RUNTIME_UNKNOWN } from './meta.js';
 import type { FieldDesc, MessageDesc } from './schemas.js';
-import {
-  CONFIG_MAP,
-  NAMESPACE,
-  RUNTIME_UNKNOWN,
-  SECRET,
-  SELF_SUBJECT_ACCESS_REVIEW,
-  SELF_SUBJECT_RULES_REVIEW,
-  SERVICE_ACCOUNT,
-} from './schemas.js';
 import type { WireValue } from './wire.js';
-import { readMessage, WireError } from './wire.js';
+import { readMessage, WireError, WireReader } from './wire.js';
 
 /** The media type of Kubernetes protobuf bodies. */
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
-
-/**
- * The kinds kubectl 1.36 sends as protobuf in the commands the sandbox serves (`create namespace|configmap|secret
- * generic|serviceaccount`, `auth can-i [--list]`), by the envelope's apiVersion and kind.
- */
-export const PROTOBUF_KINDS: ReadonlyMap<string, ReadonlyMap<string, MessageDesc>> = new Map([
-  [
-    'v1',
-    new Map([
-      ['Namespace', NAMESPACE],
-      ['ConfigMap', CONFIG_MAP],
-      ['Secret', SECRET],
-      ['ServiceAccount', SERVICE_ACCOUNT],
-    ]),
-  ],
-  [
-    'authorization.k8s.io/v1',
-    new Map([
-      ['SelfSubjectAccessReview', SELF_SUBJECT_ACCESS_REVIEW],
-      ['SelfSubjectRulesReview', SELF_SUBJECT_RULES_REVIEW],
-    ]),
-  ],
-]);
 
 /** protobuf.go protoEncodingPrefix. */
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -151,6 +122,10 @@ function decodeMessage(buf: Buffer, desc: MessageDesc, ctx: Ctx): unknown {
       return renderTime(buf, desc, ctx);
     case 'rawJson':
       return renderRawJson(buf, desc, ctx);
+    case 'quantity':
+      return renderQuantity(buf, desc, ctx);
+    case 'intOrString':
+      return renderIntOrString(buf, desc, ctx);
     default:
       return decodeFields(buf, desc, ctx);
   }
@@ -158,17 +133,46 @@ function decodeMessage(buf: Buffer, desc: MessageDesc, ctx: Ctx): unknown {
 
 function fieldValue(f: FieldDesc, values: readonly WireValue[], desc: MessageDesc, ctx: Ctx): unknown {
   const last = values[values.length - 1];
-  if (last === undefined) return f.emit === 'always' ? zeroValue(f, ctx) : OMIT;
+  if (last === undefined) {
+    if (f.emit === 'always') return zeroValue(f, ctx);
+    return f.emit === 'nullable' ? null : OMIT;
+  }
   if (f.type === 'map') return decodeMap(f, values, desc, ctx);
-  if (f.repeated) return values.map((v) => scalarOrMessage(f, v, desc, ctx));
+  if (f.repeated) {
+    // An empty packed run leaves Go a nil slice.
+    const items = values.flatMap(unpack(f));
+    if (items.length === 0) return f.emit === 'always' ? null : OMIT;
+    return items.map((v) => scalarOrMessage(f, v, desc, ctx));
+  }
   if (f.type === 'message') {
     // A non-repeated message seen twice is merged (protobuf encoding guide, "Last One Wins"), which decoding the
     // concatenated bytes does exactly.
     const all = Buffer.concat(values.map((v) => lengthDelimited(f, v, desc)));
-    return decodeMessage(all, f.message, ctx);
+    return messageField(f, all, ctx);
   }
   const v = scalarOrMessage(f, last, desc, ctx);
   return f.emit === 'omitempty' && (v === '' || v === 0 || v === false) ? OMIT : v;
+}
+
+/**
+ * A packed repeated number (one length-delimited run of varints) as its items. Go writes the proto2 repeated
+ * numbers of generated.proto unpacked, but parsers must accept both forms (encoding guide, "Packed Repeated Fields").
+ */
+function unpack(f: FieldDesc): (v: WireValue) => WireValue[] {
+  const numeric = f.type === 'int32' || f.type === 'int64' || f.type === 'bool';
+  return (v) => {
+    if (!numeric || v.wire !== 'bytes') return [v];
+    const reader = new WireReader(v.value);
+    const items: WireValue[] = [];
+    while (!reader.done()) items.push({ wire: 'varint', value: reader.varint() });
+    return items;
+  };
+}
+
+/** A message field's value: a zero metav1.Time is `null` unless the field is omitempty (see schemas.ts). */
+function messageField(f: FieldDesc & { type: 'message' }, buf: Buffer, ctx: Ctx): unknown {
+  const v = decodeMessage(buf, f.message, ctx);
+  return v === OMIT && f.emit !== 'omitempty' ? null : v;
 }
 
 /** Go's zero value as encoding/json writes it, for a field without omitempty that is missing from the wire. */
@@ -176,7 +180,7 @@ function zeroValue(f: FieldDesc, ctx: Ctx): unknown {
   if (f.repeated || f.type === 'map') return null;
   switch (f.type) {
     case 'message':
-      return decodeMessage(Buffer.alloc(0), f.message, ctx);
+      return messageField(f, Buffer.alloc(0), ctx);
     case 'string':
     case 'bytes':
       return '';
@@ -218,10 +222,10 @@ function decodeMap(
   desc: MessageDesc,
   ctx: Ctx,
 ): Obj {
-  const entries = new Map<string, string>();
+  const entries = new Map<string, unknown>();
   for (const v of values) {
     let key = '';
-    let value = '';
+    let value: Buffer | undefined;
     for (const e of readMessage(lengthDelimited(f, v, desc))) {
       if (e.num !== 1 && e.num !== 2) {
         throw unsupported(
@@ -230,9 +234,14 @@ function decodeMap(
       }
       const b = lengthDelimited(f, e.value, desc);
       if (e.num === 1) key = b.toString('utf8');
-      else value = b.toString(f.value === 'bytes' ? 'base64' : 'utf8');
+      // A message value seen twice merges, as for any message field.
+      else value = typeof f.value === 'string' || !value ? b : Buffer.concat([value, b]);
     }
-    entries.set(key, value);
+    // A missing value is the zero value: "" for strings and bytes, the empty message otherwise.
+    const raw = value ?? Buffer.alloc(0);
+    if (f.value === 'string') entries.set(key, raw.toString('utf8'));
+    else if (f.value === 'bytes') entries.set(key, raw.toString('base64'));
+    else entries.set(key, decodeMessage(raw, f.value, ctx));
   }
   // fromEntries defines own properties, so a key such as `__proto__` stays data and never becomes a prototype.
   return Object.fromEntries(entries);
@@ -259,6 +268,25 @@ function renderRawJson(buf: Buffer, desc: MessageDesc, ctx: Ctx): unknown {
   } catch (e) {
     throw new WireError(`${desc.name} does not hold JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/**
+ * resource.Quantity: its string as sent (Go senders write the canonical form; the JSON path keeps strings as sent
+ * too). An empty message is the zero Quantity, "0"; an empty string does not parse in Go (quantity_proto.go).
+ */
+function renderQuantity(buf: Buffer, desc: MessageDesc, ctx: Ctx): string {
+  const s = decodeFields(buf, desc, ctx).string;
+  if (s === undefined) return '0';
+  if (s === '') throw new WireError(`${desc.name} is an empty string`);
+  return String(s);
+}
+
+/** intstr.IntOrString.MarshalJSON: intVal for type 0 (Int), strVal for type 1 (String), an error otherwise. */
+function renderIntOrString(buf: Buffer, desc: MessageDesc, ctx: Ctx): number | string {
+  const { type, intVal, strVal } = decodeFields(buf, desc, ctx);
+  if (type === 0 && typeof intVal === 'number') return intVal;
+  if (type === 1 && typeof strVal === 'string') return strVal;
+  throw new WireError(`${desc.name} has type ${String(type)}, want 0 (Int) or 1 (String)`);
 }
 
 function lengthDelimited(f: FieldDesc, v: WireValue, desc: MessageDesc): Buffer {

@@ -95,7 +95,7 @@ afterAll(async () => {
 });
 
 describe('sync windows', () => {
-  it('holds a Sync inside a deny window and says when the window changes', async () => {
+  it('holds a Sync inside a deny window and says which window and for how long', async () => {
     await applySync('frozen', 'app', './frozen');
     const held = await eventually(
       async () => (await conditions('frozen', 'app')).find((c) => c.reason === 'SyncWindowClosed'),
