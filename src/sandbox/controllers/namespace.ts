@@ -24,6 +24,7 @@ export class NamespaceController {
   observe(e: StoreEvent): void {
     if (e.resource === '/namespaces') {
       if (meta(e.object).deletionTimestamp && e.type !== 'DELETED') this.loop.enqueue(e.name);
+      else if (e.type === 'ADDED') this.loop.enqueue(`sa|${e.name}`);
       return;
     }
     if (e.namespace && e.type !== 'ADDED') {
@@ -42,7 +43,12 @@ export class NamespaceController {
     });
   }
 
-  private sync(name: string): void {
+  private sync(key: string): void {
+    if (key.startsWith('sa|')) {
+      this.defaultServiceAccount(key.slice(3));
+      return;
+    }
+    const name = key;
     const nsDef = this.core.def('', 'namespaces');
     if (!nsDef) return;
     const ns = this.core.get(nsDef, '', name);
@@ -60,6 +66,24 @@ export class NamespaceController {
       if (left > 0) return;
     }
     this.finalize(nsDef, ns);
+  }
+
+  /** The serviceaccount controller's job: every active namespace has a `default` ServiceAccount. */
+  private defaultServiceAccount(namespace: string): void {
+    const nsDef = this.core.def('', 'namespaces');
+    const saDef = this.core.def('', 'serviceaccounts');
+    const ns = nsDef ? this.core.get(nsDef, '', namespace) : undefined;
+    if (!saDef || !ns || meta(ns).deletionTimestamp || this.core.get(saDef, namespace, 'default')) return;
+    this.core.store.put(storageKey(saDef), {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: {
+        name: 'default',
+        namespace,
+        uid: this.core.newUid(),
+        creationTimestamp: `${this.core.clock().toISOString().slice(0, 19)}Z`,
+      },
+    });
   }
 
   private finalize(nsDef: ResourceDef, ns: Obj): void {

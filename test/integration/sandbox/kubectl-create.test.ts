@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxHandle } from '../../harness/sandbox.js';
-import { startSandbox } from '../../harness/sandbox.js';
+import { eventually, startSandbox } from '../../harness/sandbox.js';
 
 let sb: SandboxHandle;
 const ns = 'create';
@@ -15,9 +15,12 @@ const ns = 'create';
 beforeAll(async () => {
   sb = await startSandbox();
   await sb.kubectl(['create', 'namespace', ns]);
-  // The sandbox runs no ServiceAccount controller, so the `default` ServiceAccount a real cluster creates in every
-  // namespace has to be created by hand.
-  await sb.kubectl(['create', 'serviceaccount', 'default', '-n', 'default']);
+  // Like a cluster's serviceaccount controller, the sandbox gives every namespace a `default` ServiceAccount.
+  await eventually(async () =>
+    (await sb.raw('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status === 200
+      ? true
+      : undefined,
+  );
 });
 afterAll(async () => sb.stop());
 
