@@ -76,6 +76,7 @@ export class SandboxServer {
   private readonly controllers: { loop: { stop(): void } }[] = [];
   private unsubscribe: (() => void) | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
   private cert: Certificate | undefined;
 
   constructor(private readonly opts: SandboxOptions = {}) {
@@ -169,11 +170,11 @@ export class SandboxServer {
     this.simulator.stop();
     for (const c of this.controllers) c.loop.stop();
     this.unsubscribe?.();
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-      if (this.opts.stateFile) await saveState(this.opts.stateFile, this.core.store.snapshot());
-    }
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    // Wait for a save in flight, then write the final state, so a restart sees every acknowledged write.
+    await this.saving;
+    if (this.opts.stateFile) await saveState(this.opts.stateFile, this.core.store.snapshot());
     for (const s of this.sockets) s.destroy();
     this.http?.closeAllConnections();
     this.https?.closeAllConnections();
@@ -218,7 +219,9 @@ export class SandboxServer {
     if (!file || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      saveState(file, this.core.store.snapshot()).catch((err: unknown) => this.report(err, 'state file'));
+      this.saving = this.saving
+        .then(() => saveState(file, this.core.store.snapshot()))
+        .catch((err: unknown) => this.report(err, 'state file'));
     }, 200);
   }
 

@@ -29,7 +29,10 @@ let client: KubeClient;
 let repo: Awaited<ReturnType<typeof copyFixture>>;
 
 beforeAll(async () => {
-  [sb, repo] = await Promise.all([startSandbox(), copyFixture()]);
+  [sb, repo] = await Promise.all([
+    startSandbox({ simulator: { enabled: false, settleMs: 0, failImagePatterns: [] } }),
+    copyFixture(),
+  ]);
   client = kubeClient(sb.kc);
 });
 afterAll(async () => {
