@@ -49,7 +49,7 @@ export async function buildSync(
   }
   const namespacedKinds = (apiVersion: string, kind: string) =>
     builtinNamespaced(apiVersion, kind) ?? scope.get(`${apiVersion}|${kind}`);
-  let targetNamespace = sync.spec.targetNamespace;
+  const targetNamespace = sync.spec.targetNamespace;
   if (tenant) {
     if (targetNamespace && targetNamespace !== tenant.namespace) {
       throw new ReconcileError(
@@ -58,11 +58,10 @@ export async function buildSync(
         `tenancy: spec.targetNamespace "${targetNamespace}" is outside the tenant namespace "${tenant.namespace}"`,
       );
     }
-    // Like `kubectl apply -n`: objects that name no namespace land in the tenant's; those that name another
-    // one are left as they are, so the tenancy check below refuses them by name.
-    if (!targetNamespace)
-      manifests = manifests.map((m) => withDefaultNamespace(m, tenant.namespace, namespacedKinds));
-    targetNamespace = undefined;
+    // With targetNamespace set to its own namespace, a tenant gets Flux's override: everything lands there.
+    // Without it, like `kubectl apply -n`: objects naming no namespace land in the tenant's, and those naming
+    // another are left as they are, so the tenancy check below refuses them by name.
+    if (!targetNamespace) manifests = manifests.map((m) => withDefaultNamespace(m, tenant.namespace, namespacedKinds));
   }
   const planned = plan(manifests, {
     ...(targetNamespace ? { targetNamespace } : {}),
