@@ -204,6 +204,19 @@ function agentConfig(gitUrl: string, metricsPort: number, artifactsDir: string) 
           timeout: '1m',
         },
       },
+      {
+        // The platform repository creates two tenants; their Syncs apply as their own service accounts.
+        apiVersion: 'steward.dev/v1alpha1',
+        kind: 'Sync',
+        metadata: { name: 'platform', namespace },
+        spec: {
+          sourceRef: { kind: 'GitRepository', name: QUICKSTART_NAMES.gitRepository },
+          path: './platform',
+          prune: true,
+          interval: '1m',
+          postBuild: { substitute: { TEAM_REPO_URL: gitUrl } },
+        },
+      },
     ],
   };
   return parseConfig(stringify(config), 'quickstart settings');

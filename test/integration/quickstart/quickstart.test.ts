@@ -94,6 +94,57 @@ describe('quick start', () => {
     expect(app).toContain('configmap/hello-config');
   });
 
+  it('creates two tenants from the platform repository and reconciles each in its own namespace only', async () => {
+    const q = qs!;
+    const get = await sandboxReader(q.kubeconfigPath);
+    for (const [team, message] of [
+      ['team-a', 'Hello from team A'],
+      ['team-b', 'Hello from team B'],
+    ] as const) {
+      const deadline = Date.now() + 30_000;
+      let cm: Awaited<ReturnType<typeof get>>;
+      while (!(cm = await get(`/api/v1/namespaces/${team}/configmaps/web-config`)) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(cm?.data?.MESSAGE, `${team}'s ConfigMap`).toBe(message);
+      const cmMeta = cm?.metadata as { managedFields?: { manager: string }[] } | undefined;
+      expect(cmMeta?.managedFields?.map((m) => m.manager)).toContain('steward');
+      expect(await get(`/apis/apps/v1/namespaces/${team}/deployments/web`)).toBeDefined();
+    }
+    // Isolated: each tenant's service account may act in its namespace and not in the other's.
+    const kubectl = (args: string[]) =>
+      execa('kubectl', args, {
+        env: { ...env, KUBECONFIG: q.kubeconfigPath, KUBECACHEDIR: join(dir, 'kc') },
+        reject: false,
+      });
+    const own = await kubectl([
+      'auth',
+      'can-i',
+      'create',
+      'configmaps',
+      '-n',
+      'team-a',
+      '--as=system:serviceaccount:team-a:deployer',
+    ]);
+    const other = await kubectl([
+      'auth',
+      'can-i',
+      'create',
+      'configmaps',
+      '-n',
+      'team-b',
+      '--as=system:serviceaccount:team-a:deployer',
+    ]);
+    const cluster = await kubectl([
+      'auth',
+      'can-i',
+      'create',
+      'namespaces',
+      '--as=system:serviceaccount:team-a:deployer',
+    ]);
+    expect([own.stdout.trim(), other.stdout.trim(), cluster.stdout.trim()]).toEqual(['yes', 'no', 'no']);
+  });
+
   it('sets a commit identity in the clone when the machine has none, and applies a push within 15 s', async () => {
     const q = qs!;
     const get = await sandboxReader(q.kubeconfigPath);
