@@ -82,8 +82,11 @@ export const LeaderElectionSchema = Strict(
     leaseName: DnsSubdomain('Name of the coordination.k8s.io Lease, in the namespace of the agent.', {
       default: 'steward-leader',
     }),
-    leaseDuration: Duration('How long a Lease is valid without renewal.', { default: '15s' }),
-    renewDeadline: Duration('How long the leader retries renewal before giving up.', { default: '10s' }),
+    leaseDuration: Duration(
+      'How long a Lease is valid without renewal; a standby takes over at most about this plus retryPeriod after the leader dies (client-go uses 15s; 10s keeps failover under 15s).',
+      { default: '10s' },
+    ),
+    renewDeadline: Duration('How long the leader retries renewal before giving up.', { default: '7s' }),
     retryPeriod: Duration('How often candidates try to acquire or renew.', { default: '2s' }),
   },
   { description: "client-go's leader election settings and defaults.", default: {} },

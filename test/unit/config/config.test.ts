@@ -44,8 +44,8 @@ const DEFAULTS = {
   leaderElection: {
     enabled: true,
     leaseName: 'steward-leader',
-    leaseDuration: '15s',
-    renewDeadline: '10s',
+    leaseDuration: '10s',
+    renewDeadline: '7s',
     retryPeriod: '2s',
   },
   syncWindows: [],
