@@ -24,6 +24,17 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 /** Go's limit: a time.Duration is an int64 count of nanoseconds. */
 const MAX_MS = 9_223_372_036_854.775;
 
+/**
+ * The longest `interval`, `retryInterval` or `timeout` a Sync or GitRepository may set. Flux allows any Go
+ * duration, but the agent waits with Node.js timers, which fire after 1 ms instead when asked to wait more
+ * than 2^31-1 ms (about 24.8 days): an interval of 1000h would reconcile about 150 times a second (Flux
+ * CVE-2022-39272 was the same class). A week is well inside the timer range and longer than anyone needs
+ * between two drift corrections; `suspend` is the way to stop reconciling.
+ */
+export const MAX_SPEC_DURATION = '168h';
+/** {@link MAX_SPEC_DURATION} in milliseconds. */
+export const MAX_SPEC_DURATION_MS = 7 * 24 * 3_600_000;
+
 /** Thrown by {@link parseDuration}; `value` is the input exactly as given. */
 export class InvalidDurationError extends Error {
   override readonly name = 'InvalidDurationError';

@@ -5,7 +5,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
-import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { DURATION_PATTERN, InvalidDurationError, parseDuration } from './duration.js';
 
 /** One problem with one field. `path` is dotted, with `[i]` for list items; '' is the document itself. */
 export interface FieldError {
@@ -171,9 +171,23 @@ export class Findings {
     if (!covered) this.errors.push({ path, message });
   }
 
-  /** A duration field that matches the pattern but is zero would hot-loop or time out at once. */
-  positiveDuration(value: unknown, path: string): void {
+  /**
+   * A duration field that matches the pattern but is zero would hot-loop or time out at once; one longer than
+   * `max` (given as `{ ms, text }`) is refused too. Never throws: a value too long for a Go duration (the
+   * pattern lets `9999999999999h` through) is reported on its field like any other bad value.
+   */
+  positiveDuration(value: unknown, path: string, max?: { ms: number; text: string }): void {
     if (typeof value !== 'string' || !new RegExp(DURATION_PATTERN).test(value)) return;
-    if (parseDuration(value) <= 0) this.add(path, `must be greater than 0 (got ${showValue(value)})`);
+    const longest = max ? `; must be at most ${max.text}` : '';
+    let ms: number;
+    try {
+      ms = parseDuration(value);
+    } catch (e) {
+      if (!(e instanceof InvalidDurationError)) throw e;
+      this.add(path, `is out of range (got ${showValue(value)})${longest}`);
+      return;
+    }
+    if (ms <= 0) this.add(path, `must be greater than 0 (got ${showValue(value)})`);
+    else if (max && ms > max.ms) this.add(path, `must be at most ${max.text} (got ${showValue(value)})`);
   }
 }

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { applyDefaults } from './defaults.js';
+import { MAX_SPEC_DURATION, MAX_SPEC_DURATION_MS } from './duration.js';
 import { type FieldError, Findings, joinPath, schemaErrors, showValue } from './errors.js';
 import {
   type GitRepository,
@@ -46,6 +47,9 @@ function validateAgainst<T>(
   return { ok: true, value: value as T };
 }
 
+/** Every duration of a spec is waited for with a timer; see MAX_SPEC_DURATION. */
+const SPEC_DURATION_MAX = { ms: MAX_SPEC_DURATION_MS, text: `${MAX_SPEC_DURATION}, a week` };
+
 function gitRepositoryRules(obj: unknown, f: Findings): void {
   const spec = at(obj, 'spec');
   const url = at(spec, 'url');
@@ -63,8 +67,8 @@ function gitRepositoryRules(obj: unknown, f: Findings): void {
     if (url.startsWith('http://') && at(spec, 'insecure') !== true)
       f.add('spec.url', HTTP_NEEDS_INSECURE_RULE.message);
   }
-  f.positiveDuration(at(spec, 'interval'), 'spec.interval');
-  f.positiveDuration(at(spec, 'timeout'), 'spec.timeout');
+  f.positiveDuration(at(spec, 'interval'), 'spec.interval', SPEC_DURATION_MAX);
+  f.positiveDuration(at(spec, 'timeout'), 'spec.timeout', SPEC_DURATION_MAX);
 }
 
 /** Flux's rule for postBuild variable names, so a variable that works there works here. */
@@ -73,7 +77,7 @@ const VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 function syncRules(obj: unknown, f: Findings): void {
   const spec = at(obj, 'spec');
   for (const key of ['interval', 'retryInterval', 'timeout'])
-    f.positiveDuration(at(spec, key), `spec.${key}`);
+    f.positiveDuration(at(spec, key), `spec.${key}`, SPEC_DURATION_MAX);
 
   const path = at(spec, 'path');
   if (typeof path === 'string') {

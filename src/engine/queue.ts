@@ -4,6 +4,12 @@ import type { Clock } from './clock.js';
 export type { BackoffOptions } from './backoff.js';
 export type { Clock } from './clock.js';
 
+/**
+ * The longest delay a timer can wait. Node.js fires a timer asked to wait longer after 1 ms instead (with a
+ * TimeoutOverflowWarning), so an unclamped interval of 1000h would reconcile its key as fast as it can run.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 /** What a reconcile asks of the queue when it succeeds: run again after this many milliseconds, or not at all. */
 export type Outcome = { requeueAfterMs?: number } | undefined;
 
@@ -84,8 +90,10 @@ export class WorkQueue {
   }
 
   /**
-   * Queues `key` to run in `ms` milliseconds. When a run is already pending sooner (queued now, or an earlier
-   * timer) that one stands, so an interval requeue never postpones a retry or a trigger.
+   * Queues `key` to run in `ms` milliseconds, at most {@link MAX_TIMER_DELAY_MS} (about 24.8 days): validation
+   * refuses longer intervals, and this keeps anything that slips through from firing at once. When a run is
+   * already pending sooner (queued now, or an earlier timer) that one stands, so an interval requeue never
+   * postpones a retry or a trigger.
    */
   addAfter(key: string, ms: number): void {
     if (this.stopping) return;
@@ -95,14 +103,15 @@ export class WorkQueue {
     }
     if (this.readySet.has(key)) return;
     this.removed.delete(key);
-    const at = this.opts.clock.now() + ms;
+    const delay = Math.min(ms, MAX_TIMER_DELAY_MS);
+    const at = this.opts.clock.now() + delay;
     const existing = this.delayed.get(key);
     if (existing && existing.at <= at) return;
     this.cancelDelayed(key);
     const handle = this.opts.clock.setTimeout(() => {
       this.delayed.delete(key);
       this.add(key);
-    }, ms);
+    }, delay);
     this.delayed.set(key, { at, handle });
   }
 

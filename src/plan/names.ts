@@ -87,3 +87,14 @@ export function checkObjectName(group: string, kind: string, name: string): stri
   if (group === 'rbac.authorization.k8s.io') return checkPathSegmentName(name);
   return checkDns1123Subdomain(name);
 }
+
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** Keys of ConfigMap data and binaryData, Secret data and stringData: they become file names in a volume. */
+export function checkConfigMapKey(key: string): string | undefined {
+  if (key.length > 253) return 'must be no more than 253 characters';
+  if (!CONFIG_MAP_KEY.test(key)) return "must consist of alphanumeric characters, '-', '_' or '.'";
+  if (key === '.' || key === '..') return `may not be '${key}'`;
+  if (key.startsWith('..')) return "may not start with '..'";
+  return undefined;
+}

@@ -5,9 +5,10 @@
 import type { Document } from 'yaml';
 import { LineCounter } from 'yaml';
 import type { Manifest, ManifestSource } from '../core/types.js';
-import { streamDocuments } from './documents.js';
+import { streamDocuments, unresolvedAlias } from './documents.js';
 import { buildFailed } from './errors.js';
 import { toJsonValue } from './json-value.js';
+import { nonPrintable } from './text.js';
 
 /** A parsed object and where it came from. */
 export interface SourcedManifest {
@@ -44,6 +45,11 @@ interface Located {
 
 /** Parses a multi-document YAML stream into manifests, skipping empty documents and expanding `List` kinds. */
 export function parseManifests(yaml: string, origin: ParseOrigin, limits: ParseLimits): SourcedManifest[] {
+  const bad = nonPrintable(yaml);
+  if (bad) {
+    const at = fileAt(origin, bad.line);
+    throw buildFailed(`${at.file}:${at.line}: invalid YAML: ${bad.message}`, at.file);
+  }
   const lineCounter = new LineCounter();
   const locate = locator(origin);
   const out: SourcedManifest[] = [];
@@ -77,6 +83,18 @@ function originName(origin: ParseOrigin): string {
   return origin.files.length === 1 && origin.files[0] ? origin.files[0].file : 'the rendered files';
 }
 
+/** The file a line of the concatenated stream belongs to, and the line within that file. */
+export function fileAt(
+  origin: ParseOrigin,
+  line: number,
+): { file: string; line: number; lineOffset: number } {
+  if ('file' in origin) return { file: origin.file, line, lineOffset: 0 };
+  let found: OriginFile = origin.files[0] ?? { file: 'unknown', line: 1 };
+  for (const f of origin.files) if (f.line <= line) found = f;
+  const lineOffset = found.line - 1;
+  return { file: found.file, line: line - lineOffset, lineOffset };
+}
+
 /** Maps a stream line to the file it belongs to, counting documents per file as it goes. */
 function locator(origin: ParseOrigin): (line: number) => Located {
   const counts = new Map<string, number>();
@@ -85,14 +103,9 @@ function locator(origin: ParseOrigin): (line: number) => Located {
     counts.set(file, n + 1);
     return n;
   };
-  if ('file' in origin) {
-    return (line) => ({ source: { file: origin.file, document: next(origin.file) }, line, lineOffset: 0 });
-  }
-  return (line) => {
-    let found: OriginFile = origin.files[0] ?? { file: 'unknown', line: 1 };
-    for (const f of origin.files) if (f.line <= line) found = f;
-    const lineOffset = found.line - 1;
-    return { source: { file: found.file, document: next(found.file) }, line: line - lineOffset, lineOffset };
+  return (streamLine) => {
+    const { file, line, lineOffset } = fileAt(origin, streamLine);
+    return { source: { file, document: next(file) }, line, lineOffset };
   };
 }
 
@@ -111,6 +124,14 @@ function documentValue(doc: Document, at: Located, lines: LineCounter, limits: P
   try {
     js = doc.toJS({ maxAliasCount: limits.maxAliases });
   } catch (e) {
+    const unknown = e instanceof ReferenceError ? unresolvedAlias(doc) : undefined;
+    if (unknown) {
+      const line = lines.linePos(unknown.offset).line - at.lineOffset;
+      throw buildFailed(
+        `${at.source.file}:${line}: invalid YAML: unknown alias *${unknown.name} (its anchor &${unknown.name} must come first)`,
+        at.source.file,
+      );
+    }
     if (e instanceof ReferenceError) {
       throw buildFailed(
         `${at.source.file}:${at.line}: document expands too many YAML aliases (limit ${limits.maxAliases}); refusing it as a resource exhaustion attack`,
@@ -130,10 +151,21 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * What a value is, for a message, never what it holds: a token or password committed as a bare string would
+ * otherwise be copied into the Ready condition, the events and the notifications.
+ */
 function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a sequence';
   if (v === null) return 'null';
-  return `a ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
+  if (typeof v === 'string') return `a string of ${v.length} characters`;
+  if (typeof v === 'object') return 'a mapping';
+  return `a ${typeof v}`;
+}
+
+/** For metadata.name and namespace: a number or boolean there is a name written without quotes, so say it. */
+function describeName(v: unknown): string {
+  return typeof v === 'number' || typeof v === 'boolean' ? `${describe(v)} (${String(v)})` : describe(v);
 }
 
 /** `v1/List` and typed lists (`ConfigMapList`) hold their objects in `items`, as kubectl flattens them. */
@@ -174,11 +206,11 @@ function toManifest(obj: Record<string, unknown>, where: string, file: string): 
     throw buildFailed(`${where}: ${kind} has no metadata.name`, file);
   }
   if (typeof name !== 'string') {
-    throw buildFailed(`${where}: ${kind} metadata.name must be a string, got ${describe(name)}`, file);
+    throw buildFailed(`${where}: ${kind} metadata.name must be a string, got ${describeName(name)}`, file);
   }
   if (namespace !== undefined && namespace !== null && typeof namespace !== 'string') {
     throw buildFailed(
-      `${where}: ${kind}/${name} metadata.namespace must be a string, got ${describe(namespace)}`,
+      `${where}: ${kind}/${name} metadata.namespace must be a string, got ${describeName(namespace)}`,
       file,
     );
   }

@@ -5,6 +5,7 @@
 import { refString } from '../core/types.js';
 import { describeSource, validationFailed } from './errors.js';
 import {
+  checkConfigMapKey,
   checkDns1123Label,
   checkLabelValue,
   checkObjectName,
@@ -52,6 +53,13 @@ function objectProblems(item: SourcedManifest): Problem[] {
     add(
       `SOPS-encrypted ${manifest.kind} cannot be applied without decryption, which Steward does not support yet`,
     );
+  } else {
+    const cipher = sopsCiphertextAt(manifest);
+    if (cipher !== undefined) {
+      add(
+        `${cipher} holds SOPS ciphertext (ENC[...]) but the object has no sops metadata: it cannot be decrypted, and applying it would put the ciphertext in place of the value`,
+      );
+    }
   }
   const { group } = splitApiVersion(manifest.apiVersion);
   const badName = checkObjectName(group, manifest.kind, manifest.metadata.name);
@@ -80,7 +88,10 @@ function objectProblems(item: SourcedManifest): Problem[] {
   }
   if (group === '' && (manifest.kind === 'ConfigMap' || manifest.kind === 'Secret')) {
     const fields = manifest.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
-    for (const field of fields) checkDataStrings(manifest[field], field, add);
+    for (const field of fields) {
+      checkDataStrings(manifest[field], field, add);
+      checkDataKeys(manifest[field], field, add);
+    }
   }
   return problems;
 }
@@ -93,6 +104,41 @@ function checkDataStrings(data: unknown, field: string, add: (message: string) =
       add(`${field}.${key} must be a string, got ${typeof value}; quote it in YAML`);
     }
   }
+}
+
+/** The API server refuses these keys, so a bad one would fail the apply halfway through the revision. */
+function checkDataKeys(data: unknown, field: string, add: (message: string) => void): void {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return;
+  for (const key of Object.keys(data)) {
+    const bad = checkConfigMapKey(key);
+    if (bad) add(`${field} key ${JSON.stringify(key)} ${bad}`);
+  }
+}
+
+/** How SOPS writes an encrypted value: `ENC[AES256_GCM,data:...,iv:...,tag:...,type:str]`. */
+const SOPS_VALUE = /^ENC\[[A-Z0-9_]+,data:/;
+
+/**
+ * The path of the first value that is SOPS ciphertext, in an object whose `sops` metadata was stripped (or
+ * never committed). Iterative: the parser has bounded the depth, not the stack a recursion would need.
+ */
+function sopsCiphertextAt(manifest: Record<string, unknown>): string | undefined {
+  const stack: { value: unknown; path: string }[] = [{ value: manifest, path: '' }];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const { value, path } = top;
+    if (typeof value === 'string') {
+      if (SOPS_VALUE.test(value)) return path;
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]` });
+    } else if (typeof value === 'object' && value !== null) {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i] ?? ['', undefined];
+        stack.push({ value: child, path: path === '' ? key : `${path}.${key}` });
+      }
+    }
+  }
+  return undefined;
 }
 
 function checkStringMap(

@@ -50,7 +50,10 @@ export interface PlanRenderedOptions {
 
 /** Substitute, parse, validate and plan a render's output. Pure. */
 export function planRendered(rendered: RenderResult, opts: PlanRenderedOptions): PlannedObject[] {
-  const yaml = substitute(rendered.yaml, opts.vars ?? {}, { strict: opts.strictSubstitution === true });
+  const yaml = substitute(rendered.yaml, opts.vars ?? {}, {
+    strict: opts.strictSubstitution === true,
+    files: rendered.files,
+  });
   const manifests = parseManifests(yaml, { files: rendered.files }, opts.limits);
   validateManifests(manifests);
   return plan(manifests, {

@@ -8,7 +8,10 @@
 export type KustomizationRef =
   /** A file or a directory holding another kustomization. */
   | { type: 'resource'; field: string; entry: string }
+  /** A file kustomize parses as YAML (or JSON): patches, CRDs, configurations, Helm values. */
   | { type: 'file'; field: string; entry: string }
+  /** A file kustomize reads as data, not YAML: the sources of a configMapGenerator or secretGenerator. */
+  | { type: 'data'; field: string; entry: string }
   | { type: 'dir'; field: string; entry: string }
   /** A generators/transformers/validators entry: a plugin config file, or a directory of them. */
   | { type: 'plugin'; field: string; entry: string }
@@ -27,12 +30,13 @@ const PLUGIN_FIELDS = ['generators', 'transformers', 'validators'] as const;
 const RESOURCE_FIELDS = ['resources', 'bases', 'components'] as const;
 
 /**
- * Remote bases kustomize would fetch: URLs with a scheme, scp-style git (`git@host:`), go-getter prefixes and
- * the host shorthands (`github.com/org/repo`). Anything else that does not exist locally is refused later,
- * since kustomize tries a missing local path as a remote one.
+ * Remote bases kustomize would fetch: URLs with a scheme, scp-style git (`git@host:`), go-getter forced
+ * getters (`git::`, `s3::`, `gcs::`, `hg::`, any `word::`) and the host shorthands (`github.com/org/repo`).
+ * Anything else that does not exist locally is refused later, since kustomize tries a missing local path as a
+ * remote one.
  */
 const REMOTE =
-  /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|(?:github\.com|gitlab\.com|bitbucket\.org)[/:])|[?&](?:ref|version|timeout|submodules)=/i;
+  /^(?:[a-z][a-z0-9+.-]*:\/\/|[a-z][a-z0-9+.-]*::|git@|gh:|(?:github\.com|gitlab\.com|bitbucket\.org)[/:])|[?&](?:ref|version|timeout|submodules)=/i;
 
 /** Whether kustomize would fetch `entry` over the network. */
 export function isRemote(entry: string): boolean {
@@ -71,7 +75,7 @@ export function generatorPaths(g: Record<string, unknown>, field: string, add: A
 export function kustomizationRefs(k: Record<string, unknown>, allowHelmCharts: boolean): KustomizationRefs {
   const refs: KustomizationRef[] = [];
   const refusals: string[] = [];
-  const path = (type: 'resource' | 'file' | 'dir' | 'plugin', field: string, entry: unknown) => {
+  const path = (type: 'resource' | 'file' | 'data' | 'dir' | 'plugin', field: string, entry: unknown) => {
     if (typeof entry !== 'string' || entry === '') return;
     if (isRemote(entry)) {
       refusals.push(
@@ -92,9 +96,9 @@ export function kustomizationRefs(k: Record<string, unknown>, allowHelmCharts: b
     // An entry is either a file name or an inline patch; only the former is read from disk.
     if (typeof p === 'string' && !isInline(p)) path('file', 'patchesStrategicMerge', p);
   }
-  const file: AddPath = (field, entry) => path('file', field, entry);
+  const data: AddPath = (field, entry) => path('data', field, entry);
   for (const field of ['configMapGenerator', 'secretGenerator']) {
-    for (const g of list(k[field])) if (isRecord(g)) generatorPaths(g, field, file);
+    for (const g of list(k[field])) if (isRecord(g)) generatorPaths(g, field, data);
   }
   for (const field of PLUGIN_FIELDS) {
     for (const e of list(k[field])) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ExecaError, execa } from 'execa';
 import { Reasons, ReconcileError } from '../core/types.js';
 import { buildFailed } from '../plan/errors.js';
+import { decodeUtf8 } from '../plan/text.js';
 
 /** The kustomize command line, e.g. `{ command: 'kubectl', args: ['kustomize'] }`. */
 export interface KustomizeCommand {
@@ -73,9 +74,9 @@ export async function runKustomize(run: KustomizeRun): Promise<string> {
   };
   run.signal?.addEventListener('abort', onAbort, { once: true });
   if (run.signal?.aborted) onAbort();
+  let stdout: Uint8Array;
   try {
-    const result = await subprocess;
-    return new TextDecoder().decode(result.stdout);
+    stdout = (await subprocess).stdout;
   } catch (e) {
     throw explain(e, run, label, stopped);
   } finally {
@@ -83,6 +84,12 @@ export async function runKustomize(run: KustomizeRun): Promise<string> {
     run.signal?.removeEventListener('abort', onAbort);
     await rm(home, { recursive: true, force: true });
   }
+  // Kustomize passes bytes through from its inputs, which the scanner has checked; this catches the rest.
+  const decoded = decodeUtf8(stdout);
+  if (!decoded.ok) {
+    throw buildFailed(`${label}:${decoded.problem.line}: output is ${decoded.problem.message}`, run.dir);
+  }
+  return decoded.text;
 }
 
 function explain(
@@ -113,13 +120,28 @@ function explain(
   return buildFailed(`${label} failed: ${cleanStderr(stderr, run.rootReal)}`, run.dir);
 }
 
-/** Drops kubectl's `error: ` prefix and the agent's own paths, which say nothing to the tenant. */
-function cleanStderr(stderr: string, rootReal: string): string {
-  const text = stderr
+/**
+ * Where kustomize starts printing an object it failed on: `missing metadata.name in object {{v1 Secret} {{ }
+ * map[labels] map[annotations]}}` prints every label and annotation (a kubectl last-applied-configuration
+ * annotation holds a Secret's data), `node contents:` and `value: {...}` print the YAML node, Go's `%#v`
+ * prints `map[string]interface {}{...}` and `%v` a map as `map[key:value]`. Their content is the tenant's
+ * data and cannot be delimited reliably (a value can hold braces), so everything from the first one on is cut.
+ */
+const OBJECT_DUMP =
+  / in object \{|node contents:|\bvalue: \{|map\[[^\]\s]*:|(?:map\[[^\]]*\])?interface \{\}\{/;
+
+/**
+ * Drops kubectl's `error: ` prefix, the agent's own paths, which say nothing to the tenant, and object dumps,
+ * which can hold secrets; what is left before a dump names the file and the reason.
+ */
+export function cleanStderr(stderr: string, rootReal: string): string {
+  let text = stderr
     .replaceAll(`${rootReal}/`, '')
     .replaceAll(rootReal, '.')
     .trim()
     .replace(/^error: /, '');
+  const dump = OBJECT_DUMP.exec(text);
+  if (dump) text = `${text.slice(0, dump.index).trimEnd()} (object contents omitted)`.trimStart();
   if (text === '') return 'no error output';
   return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
 }

@@ -1,21 +1,27 @@
 /**
  * Walks every kustomization reachable from a directory before kustomize runs, and refuses what a tenant's
  * repository must not do: remote bases, paths out of the source root (directly, absolutely or through a
- * symlink), Helm inflation unless allowed, and exec or KRM function plugins.
+ * symlink), Helm inflation unless allowed, and exec or KRM function plugins. Every YAML file kustomize will
+ * read (kustomizations, resources, patches, plugin configs) is parsed here first with the agent's limits:
+ * kustomize expands YAML aliases without any, and a 700-byte alias bomb in a resource takes it past 8 GB.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { streamDocuments, unresolvedAlias } from '../plan/documents.js';
 import { buildFailed } from '../plan/errors.js';
 import { isRecord, kustomizationRefs } from './kustomization-refs.js';
 import type { EntryCheck } from './paths.js';
-import { displayPath, resolveEntry } from './paths.js';
+import { displayPath, resolveEntry, UNRESOLVABLE } from './paths.js';
 import { builtinPluginPaths, pluginRefusal } from './plugin-config.js';
+import { readTextFile } from './read-text.js';
 
 /** The file names kustomize recognises, in its order of preference. */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
-/** Alias expansions allowed in a kustomization or plugin config; they are small files. */
+/**
+ * Alias expansions allowed per document of a file kustomize reads, as the parser allows in a plain directory
+ * (the `yaml` package's maxAliasCount).
+ */
 const MAX_ALIASES = 100;
 
 /** What the agent allows a kustomization to do. */
@@ -38,6 +44,16 @@ const REASONS: Record<Refused, string> = {
   outside: 'resolves outside the source root',
   'symlink-outside': 'goes through a symlink that points outside the source root',
   missing: 'does not exist in the source (kustomize would try to fetch it as a remote base)',
+  ...UNRESOLVABLE,
+};
+
+/** What a kustomization file name that exists but cannot be used says, after the file. */
+const KUSTOMIZATION_REFUSED: Record<Exclude<Refused, 'missing'>, string> = {
+  absolute: 'symlink points outside the source root',
+  outside: 'symlink points outside the source root',
+  'symlink-outside': 'symlink points outside the source root',
+  loop: 'symlink is a loop (too many levels of symbolic links)',
+  unreadable: 'symlink cannot be resolved',
 };
 
 /** The kustomization file in `dir`, checked like any other entry, or undefined when there is none. */
@@ -50,10 +66,17 @@ export async function findKustomization(
     if (check.ok && !check.isDir) return check;
     if (!check.ok && check.reason !== 'missing') {
       const shown = displayPath(rootReal, join(dir, name));
-      throw buildFailed(`${shown}: symlink points outside the source root`, shown);
+      throw buildFailed(`${shown}: ${KUSTOMIZATION_REFUSED[check.reason]}`, shown);
     }
   }
   return undefined;
+}
+
+function tooManyAliases(where: string) {
+  return buildFailed(
+    `${where}: too many YAML aliases (limit ${MAX_ALIASES} per document); refusing it as a resource exhaustion attack`,
+    where,
+  );
 }
 
 /** Parses the YAML documents of a kustomization or plugin config, refusing alias bombs and syntax errors. */
@@ -63,10 +86,32 @@ function parseSmall(text: string, where: string): unknown[] {
     if (err) throw buildFailed(`${where}: invalid YAML: ${err.message.split('\n')[0] ?? ''}`, where);
     try {
       return doc.toJS({ maxAliasCount: MAX_ALIASES });
-    } catch {
-      throw buildFailed(`${where}: too many YAML aliases`, where);
+    } catch (e) {
+      const unknown = e instanceof ReferenceError ? unresolvedAlias(doc) : undefined;
+      if (unknown) throw buildFailed(`${where}: invalid YAML: unknown alias *${unknown.name}`, where);
+      throw tooManyAliases(where);
     }
   });
+}
+
+/**
+ * Parses every document of a file kustomize will read, only to refuse what would exhaust kustomize: alias
+ * bombs and nesting too deep to parse. Other YAML errors are left to kustomize, which reports them itself:
+ * refusing what the `yaml` package merely dislikes could turn away a file kustomize reads fine.
+ */
+function vetYaml(text: string, where: string): void {
+  for (const doc of streamDocuments(text)) {
+    if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION')) {
+      throw buildFailed(`${where}: a document is nested too deeply to parse`, where);
+    }
+    try {
+      doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (e) {
+      if (e instanceof ReferenceError && !unresolvedAlias(doc)) throw tooManyAliases(where);
+      if (e instanceof RangeError)
+        throw buildFailed(`${where}: a document is nested too deeply to parse`, where);
+    }
+  }
 }
 
 interface Pending {
@@ -85,6 +130,7 @@ export async function scanKustomization(
 ): Promise<ScanResult> {
   const result: ScanResult = { kustomizations: [], usesHelm: false };
   const visited = new Set<string>();
+  const vetted = new Set<string>();
   const queue: Pending[] = [{ dir }];
   const show = (abs: string) => displayPath(rootReal, abs);
   // Kustomize reads whole files into memory; the output cap alone would not stop a huge input.
@@ -96,6 +142,14 @@ export async function scanKustomization(
       );
     }
   };
+  /** Size, encoding and YAML limits of a file kustomize reads, once per file however often it is listed. */
+  const vetFile = async (check: { abs: string; size: number }, yaml: boolean) => {
+    const subject = show(check.abs);
+    checkSize(check, subject);
+    if (!yaml || vetted.has(check.abs)) return;
+    vetted.add(check.abs);
+    vetYaml(await readTextFile(check.abs, subject), subject);
+  };
   const resolveOrRefuse = async (base: string, field: string, entry: string, where: string) => {
     const check = await resolveEntry(rootReal, base, entry);
     if (!check.ok)
@@ -106,11 +160,17 @@ export async function scanKustomization(
    * Plugin configs may name files too. They are checked from the kustomization that uses the plugin and from
    * the config's own directory; a path missing from both only makes kustomize fail, so it is left to it.
    */
-  const checkPluginPath = async (bases: string[], field: string, entry: string, where: string) => {
+  const checkPluginPath = async (
+    bases: string[],
+    ref: { field: string; entry: string; yaml: boolean },
+    where: string,
+  ) => {
+    const { field, entry } = ref;
     for (const base of bases) {
       const check = await resolveEntry(rootReal, base, entry);
-      if (check.ok) checkSize(check, show(check.abs));
-      else if (check.reason !== 'missing') {
+      if (check.ok) {
+        if (!check.isDir) await vetFile(check, ref.yaml);
+      } else if (check.reason !== 'missing') {
         throw buildFailed(
           `${where}: ${field} entry ${JSON.stringify(entry)} ${REASONS[check.reason]}`,
           where,
@@ -130,7 +190,7 @@ export async function scanKustomization(
           where,
         );
       }
-      for (const ref of paths.refs) await checkPluginPath(bases, ref.field, ref.entry, where);
+      for (const ref of paths.refs) await checkPluginPath(bases, ref, where);
       if (isRecord(config) && config.kind === 'HelmChartInflationGenerator') result.usesHelm = true;
     }
   };
@@ -144,8 +204,14 @@ export async function scanKustomization(
     const where = show(kfile.abs);
     result.kustomizations.push(where);
     checkSize(kfile, where);
-    const parsed = parseSmall(await readFile(kfile.abs, 'utf8'), where)[0];
-    if (!isRecord(parsed)) continue;
+    const parsed = parseSmall(await readTextFile(kfile.abs, where), where)[0];
+    // An empty kustomization is kustomize's business; any other non-mapping would fail there without naming
+    // the file ("json: cannot unmarshal array into Go value of type types.Kustomization").
+    if (parsed === undefined || parsed === null) continue;
+    if (!isRecord(parsed)) {
+      const got = Array.isArray(parsed) ? 'a sequence' : `a ${typeof parsed}`;
+      throw buildFailed(`${where}: must be a mapping of kustomization fields, got ${got}`, where);
+    }
     const { refs, refusals, usesHelm } = kustomizationRefs(parsed, opts.allowHelmCharts);
     result.usesHelm ||= usesHelm;
     if (refusals[0]) throw buildFailed(`${where}: ${refusals[0]}`, where);
@@ -166,10 +232,12 @@ export async function scanKustomization(
         continue;
       }
       if (ref.type === 'dir') continue;
-      checkSize(check, show(check.abs));
       if (pluginBase) {
-        const text = await readFile(check.abs, 'utf8');
+        checkSize(check, show(check.abs));
+        const text = await readTextFile(check.abs, show(check.abs));
         await checkPlugins(text, show(check.abs), pluginField, [pluginBase, dirname(check.abs)]);
+      } else {
+        await vetFile(check, ref.type !== 'data');
       }
     }
   }

@@ -19,9 +19,29 @@ export function displayPath(root: string, path: string): string {
   return rel === '' ? '.' : rel.split(sep).join('/');
 }
 
-function isNotFound(e: unknown): boolean {
-  return e instanceof Error && 'code' in e && (e.code === 'ENOENT' || e.code === 'ENOTDIR');
+/** The `code` of a Node.js file system error (`ENOENT`, `ELOOP`), if it has one. */
+export function errorCode(e: unknown): string | undefined {
+  return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
+
+function isNotFound(e: unknown): boolean {
+  const code = errorCode(e);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * Why realpath failed on a path the tenant wrote, for a message. Node's own message holds the absolute host
+ * path of the checkout, which must not reach a status condition, so it is never passed on.
+ */
+function unresolvable(e: unknown): 'loop' | 'unreadable' {
+  return errorCode(e) === 'ELOOP' ? 'loop' : 'unreadable';
+}
+
+/** What {@link EntryCheck} reasons `loop` and `unreadable` say, also for callers that name the file. */
+export const UNRESOLVABLE: Readonly<Record<'loop' | 'unreadable', string>> = {
+  loop: 'is a symlink loop (too many levels of symbolic links)',
+  unreadable: 'cannot be resolved',
+};
 
 /** The real path of the artifact root; a missing root is the source's problem, so it is transient. */
 export async function realRoot(root: string): Promise<string> {
@@ -58,7 +78,7 @@ export async function resolveSyncPath(
   try {
     abs = await realpath(lexical);
   } catch (e) {
-    if (!isNotFound(e)) throw e;
+    if (!isNotFound(e)) throw buildFailed(`path ${shown} ${UNRESOLVABLE[unresolvable(e)]}`, path);
     const where = revision ? `revision ${revision}` : 'the source artifact';
     throw new ReconcileError(Reasons.ArtifactFailed, 'terminal', `path ${shown} not found in ${where}`, path);
   }
@@ -72,7 +92,7 @@ export async function resolveSyncPath(
 /** A path found inside the root, or why it was refused. */
 export type EntryCheck =
   | { ok: true; abs: string; isDir: boolean; size: number }
-  | { ok: false; reason: 'absolute' | 'outside' | 'symlink-outside' | 'missing' };
+  | { ok: false; reason: 'absolute' | 'outside' | 'symlink-outside' | 'missing' | 'loop' | 'unreadable' };
 
 /** Resolves a path written in a file under `baseDir` (both real), without following it out of the root. */
 export async function resolveEntry(rootReal: string, baseDir: string, entry: string): Promise<EntryCheck> {
@@ -83,8 +103,7 @@ export async function resolveEntry(rootReal: string, baseDir: string, entry: str
   try {
     abs = await realpath(lexical);
   } catch (e) {
-    if (isNotFound(e)) return { ok: false, reason: 'missing' };
-    throw e;
+    return { ok: false, reason: isNotFound(e) ? 'missing' : unresolvable(e) };
   }
   if (!isInside(rootReal, abs)) return { ok: false, reason: 'symlink-outside' };
   const st = await stat(abs);

@@ -4,12 +4,13 @@
  * directories skipped. A subdirectory with its own kustomization is built with kustomize and not descended.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
 import { buildFailed } from '../plan/errors.js';
 import type { RenderedPart } from './join.js';
 import { KUSTOMIZATION_FILES } from './kustomize-scan.js';
-import { displayPath, isInside } from './paths.js';
+import { displayPath, errorCode, isInside } from './paths.js';
+import { readTextFile } from './read-text.js';
 
 const EXTENSIONS: ReadonlySet<string> = new Set(['.yaml', '.yml', '.json']);
 
@@ -36,11 +37,8 @@ export async function collectPlain(dir: string, opts: PlainOptions): Promise<Ren
     const path = join(dir, entry.name);
     const shown = displayPath(opts.rootReal, path);
     if (entry.isSymbolicLink()) {
-      const target = await realpath(path).catch(() => undefined);
+      const target = await resolveLink(path, shown, opts.rootReal, isManifestFile(entry.name));
       if (target === undefined) continue;
-      if (!isInside(opts.rootReal, target)) {
-        throw buildFailed(`${shown}: symlink points outside the source root`, shown);
-      }
       // Like filepath.Walk, follow links to files but do not descend linked directories.
       if (isManifestFile(entry.name) && (await stat(target)).isFile())
         await addFile(parts, target, shown, opts);
@@ -54,6 +52,38 @@ export async function collectPlain(dir: string, opts: PlainOptions): Promise<Ren
     }
   }
   return parts;
+}
+
+/**
+ * The real target of a symlink inside the root, or undefined for one that resolves nowhere and would not be
+ * read anyway. A link out of the root is refused whether or not its target exists on the agent, judged by its
+ * text when it does not: otherwise the outcome would depend on the host (a service account token exists in a
+ * pod, not on a laptop). A manifest-named link that loops or dangles is refused rather than skipped, since
+ * skipping it silently applies the revision as if the file did not exist.
+ */
+async function resolveLink(
+  path: string,
+  shown: string,
+  rootReal: string,
+  manifest: boolean,
+): Promise<string | undefined> {
+  const outside = () => buildFailed(`${shown}: symlink points outside the source root`, shown);
+  let target: string;
+  try {
+    target = await realpath(path);
+  } catch (e) {
+    const written = await readlink(path).catch(() => undefined);
+    if (written !== undefined && !isInside(rootReal, resolve(dirname(path), written))) throw outside();
+    if (!manifest) return undefined;
+    const code = errorCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw buildFailed(`${shown}: symlink points to a file that does not exist`, shown);
+    }
+    const why = code === 'ELOOP' ? 'is a loop (too many levels of symbolic links)' : 'cannot be resolved';
+    throw buildFailed(`${shown}: symlink ${why}`, shown);
+  }
+  if (!isInside(rootReal, target)) throw outside();
+  return target;
 }
 
 async function hasKustomization(dir: string): Promise<boolean> {
@@ -78,5 +108,5 @@ async function addFile(
   if (size > opts.maxFileBytes) {
     throw buildFailed(`${shown}: file is ${size} bytes, more than the ${opts.maxFileBytes} allowed`, shown);
   }
-  parts.push({ file: shown, text: await readFile(path, 'utf8') });
+  parts.push({ file: shown, text: await readTextFile(path, shown) });
 }

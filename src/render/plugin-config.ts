@@ -29,7 +29,8 @@ export function pluginRefusal(config: unknown, allowHelmCharts: boolean): string
 
 /** The paths a builtin plugin config reads. */
 export interface PluginPaths {
-  refs: { field: string; entry: string }[];
+  /** `yaml` is false for generator sources, which kustomize reads as data. */
+  refs: { field: string; entry: string; yaml: boolean }[];
   /** Entries kustomize would fetch over the network. */
   remote: { field: string; entry: string }[];
 }
@@ -42,11 +43,15 @@ export function builtinPluginPaths(config: unknown): PluginPaths {
   const out: PluginPaths = { refs: [], remote: [] };
   if (!isRecord(config) || config.apiVersion !== 'builtin') return out;
   const kind = String(config.kind);
-  const add: AddPath = (field, entry) => {
-    if (typeof entry !== 'string' || entry === '') return;
-    (isRemote(entry) ? out.remote : out.refs).push({ field, entry });
-  };
-  if (kind === 'ConfigMapGenerator' || kind === 'SecretGenerator') generatorPaths(config, kind, add);
+  const adder =
+    (yaml: boolean): AddPath =>
+    (field, entry) => {
+      if (typeof entry !== 'string' || entry === '') return;
+      if (isRemote(entry)) out.remote.push({ field, entry });
+      else out.refs.push({ field, entry, yaml });
+    };
+  const add = adder(true);
+  if (kind === 'ConfigMapGenerator' || kind === 'SecretGenerator') generatorPaths(config, kind, adder(false));
   if (kind === 'PatchTransformer' || kind === 'PatchJson6902Transformer') add(`${kind}.path`, config.path);
   if (kind === 'PatchStrategicMergeTransformer') {
     for (const p of list(config.paths)) if (typeof p === 'string' && !isInline(p)) add(`${kind}.paths`, p);

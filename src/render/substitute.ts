@@ -4,10 +4,13 @@
  * (`replicas: ${REPLICAS:=2}`). Pure.
  */
 import type { Document } from 'yaml';
+import { LineCounter } from 'yaml';
 import { SUBSTITUTE_ANNOTATION } from '../core/constants.js';
 import { refString } from '../core/types.js';
 import { streamDocuments } from '../plan/documents.js';
 import { buildFailed } from '../plan/errors.js';
+import type { OriginFile } from '../plan/parse.js';
+import { fileAt } from '../plan/parse.js';
 import type { Lookup } from './envsubst.js';
 import { ExpansionError, expand } from './envsubst.js';
 
@@ -19,6 +22,8 @@ const DISABLED = 'disabled';
 export interface SubstituteOptions {
   /** Fail on a variable that is neither set nor has a default, instead of substituting ''. */
   strict?: boolean;
+  /** Where each rendered file starts in the stream (RenderResult.files), so an error names file and line. */
+  files?: readonly OriginFile[];
 }
 
 /**
@@ -42,21 +47,26 @@ export function substitute(
   }
   const values = new Map(names.map((n) => [n, (vars[n] ?? '').replaceAll('\n', '')]));
   const lookup = (name: string) => values.get(name);
+  const lines = new LineCounter();
+  const files = opts.files;
+  // The file and line of an offset in the stream, for messages; nothing when the files are not known.
+  const where = (offset: number) => {
+    if (!files || files.length === 0) return '';
+    const at = fileAt({ files }, lines.linePos(offset).line);
+    return `${at.file}:${at.line}: `;
+  };
   let out = '';
   // Each document owns the text from its start to the next one's, so the pieces add up to the input.
   let previous: { doc: Document; from: number } | undefined;
   let index = 0;
   const flush = (to: number) => {
     if (!previous) return;
-    out += substituteDocument(
-      yaml.slice(previous.from, to),
-      previous.doc,
-      index++,
-      lookup,
-      opts.strict === true,
+    const { doc, from } = previous;
+    out += substituteDocument(yaml.slice(from, to), doc, index++, lookup, opts.strict === true, (at) =>
+      where(from + at),
     );
   };
-  for (const doc of streamDocuments(yaml)) {
+  for (const doc of streamDocuments(yaml, lines)) {
     const from = previous ? doc.range[0] : 0;
     flush(from);
     previous = { doc, from };
@@ -72,6 +82,7 @@ function substituteDocument(
   index: number,
   lookup: Lookup,
   strict: boolean,
+  where: (at: number) => string,
 ): string {
   if (isDisabled(doc)) return text;
   try {
@@ -79,7 +90,7 @@ function substituteDocument(
   } catch (e) {
     if (!(e instanceof ExpansionError)) throw e;
     const what = describeDocument(doc, index);
-    throw buildFailed(`postBuild substitution failed in ${what}: ${e.message}`, what);
+    throw buildFailed(`${where(e.at)}postBuild substitution failed in ${what}: ${e.message}`, what);
   }
 }
 

@@ -21,7 +21,7 @@ import {
   type TUnsafe,
   Type,
 } from '@sinclair/typebox';
-import { DURATION_PATTERN } from '../duration.js';
+import { DURATION_PATTERN, MAX_SPEC_DURATION } from '../duration.js';
 
 /** Options our builders accept on top of TypeBox's. */
 export interface StewardOptions extends SchemaOptions {
@@ -60,6 +60,17 @@ export function Duration(description: string, options: StewardOptions = {}): TSt
     errorMessage: 'must be a duration such as "30s", "5m" or "1h30m"',
     ...options,
   });
+}
+
+/**
+ * A duration in a Sync or GitRepository spec, which the agent waits for with a timer. Validation refuses more
+ * than {@link MAX_SPEC_DURATION}; the CRD pattern cannot say so, the description does.
+ */
+export function SpecDuration(description: string, options: StewardOptions = {}): TString {
+  return Duration(
+    `${description} At most ${MAX_SPEC_DURATION} (a week): the agent's timers cannot wait much longer.`,
+    options,
+  );
 }
 
 const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';

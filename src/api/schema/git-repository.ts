@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { GROUP_VERSION } from '../../core/constants.js';
-import { DateTime, Duration, Int64, Strict } from './builders.js';
+import { DateTime, Int64, SpecDuration, Strict } from './builders.js';
 import { CommonStatusProperties, LocalObjectReference, ObjectMetaSchema } from './common.js';
 
 /**
@@ -78,8 +78,10 @@ export const GitRepositorySpecSchema = Strict(
           'password) or `bearerToken`.',
       ),
     ),
-    interval: Duration('How often to check the remote for a new revision.'),
-    timeout: Duration('Timeout for Git operations such as listing refs and fetching.', { default: '60s' }),
+    interval: SpecDuration('How often to check the remote for a new revision.'),
+    timeout: SpecDuration('Timeout for Git operations such as listing refs and fetching.', {
+      default: '60s',
+    }),
     ref: GitRepositoryRefSchema,
     ignore: Type.Optional(
       Type.String({ description: 'Extra .gitignore-style patterns of files to leave out of the artifact.' }),

@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { GROUP_VERSION } from '../../core/constants.js';
-import { DnsLabel, DnsSubdomain, Duration, ListMap, Strict, StringEnum } from './builders.js';
+import { DnsLabel, DnsSubdomain, ListMap, SpecDuration, Strict, StringEnum } from './builders.js';
 import { CommonStatusProperties, NamespacedObjectReference, ObjectMetaSchema } from './common.js';
 
 /** The source kinds a Sync can read from; more come with HelmRepository and friends. */
@@ -72,12 +72,12 @@ export const SyncSpecSchema = Strict(
       description: 'Path within the source artifact to render; must stay inside it.',
       default: './',
     }),
-    interval: Duration(
+    interval: SpecDuration(
       'How often to render and apply even when the source has not changed (drift correction).',
     ),
-    retryInterval: Type.Optional(Duration('How soon to retry after a failure; defaults to interval.')),
+    retryInterval: Type.Optional(SpecDuration('How soon to retry after a failure; defaults to interval.')),
     timeout: Type.Optional(
-      Duration(
+      SpecDuration(
         'Time limit for one render, apply and health check. Left out, the agent caps it at the smaller ' +
           'of interval and its defaultTimeout.',
       ),

@@ -45,6 +45,12 @@ export interface Artifact {
   size: number;
   /** RFC 3339 time the artifact was produced. */
   lastUpdateTime: string;
+  /**
+   * Symlinks of the commit the checkout left out because they resolve outside it (or nowhere), relative to the
+   * root. The rest of the revision is still usable, so this is for a warning, not an error: without one, a
+   * manifest that is a link to /etc/passwd vanishes from the render without a word.
+   */
+  skippedSymlinks?: string[];
 }
 
 /** Options every network operation takes. */

@@ -72,14 +72,14 @@ describe('buildLocal', () => {
     expect(objects[2]?.manifest.spec).toEqual({ size: 3 });
   });
 
-  it('fails in strict mode on a variable without a value, naming the object', async () => {
+  it('fails in strict mode on a variable without a value, naming the file, line and object', async () => {
     const e = await buildLocal(
       root,
       options({ path: 'crds', vars: { OTHER: 'x' }, strictSubstitution: true }),
     ).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ReconcileError);
     expect((e as ReconcileError).message).toBe(
-      'postBuild substitution failed in Widget/${WIDGET_NAME:=gizmo}: variable "SIZE" is not set (strict mode)',
+      'crds/widget.yaml:6: postBuild substitution failed in Widget/${WIDGET_NAME:=gizmo}: variable "SIZE" is not set (strict mode)',
     );
   });
 

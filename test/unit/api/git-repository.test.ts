@@ -146,6 +146,22 @@ describe('validateGitRepository errors', () => {
       gitRepo({ timeout: '0m' }),
       [{ path: 'spec.timeout', message: 'must be greater than 0 (got "0m")' }],
     ],
+    // A poll interval past the Node.js timer range would poll the git server back to back.
+    [
+      'an interval longer than a week',
+      gitRepo({ interval: '1000h' }),
+      [{ path: 'spec.interval', message: 'must be at most 168h, a week (got "1000h")' }],
+    ],
+    [
+      'a timeout longer than a Go duration',
+      gitRepo({ timeout: '9999999999999h' }),
+      [
+        {
+          path: 'spec.timeout',
+          message: 'is out of range (got "9999999999999h"); must be at most 168h, a week',
+        },
+      ],
+    ],
     [
       'an empty ref',
       gitRepo({ ref: {} }),

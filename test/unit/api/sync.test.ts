@@ -43,6 +43,7 @@ describe('validateSync defaults', () => {
     [{ path: '.' }],
     [{ sourceRef: { kind: 'GitRepository', name: 'platform', namespace: 'flux-system' } }],
     [{ retryInterval: '30s', timeout: '2m', wait: true, suspend: false, allowEmpty: true }],
+    [{ interval: '168h', retryInterval: '167h60m', timeout: '10080m' }],
     [
       {
         healthChecks: [
@@ -101,6 +102,38 @@ describe('validateSync errors', () => {
       [{ path: 'spec.retryInterval', message: 'must be greater than 0 (got "0s")' }],
     ],
     ['a bad timeout', sync({ timeout: '1d' }), [{ path: 'spec.timeout', message: `${DURATION} (got "1d")` }]],
+    // Node.js timers cannot wait more than about 24.8 days: a longer interval would fire at once, every time.
+    [
+      'an interval longer than a week',
+      sync({ interval: '1000h' }),
+      [{ path: 'spec.interval', message: 'must be at most 168h, a week (got "1000h")' }],
+    ],
+    [
+      'a retryInterval just over a week',
+      sync({ retryInterval: '168h1ms' }),
+      [{ path: 'spec.retryInterval', message: 'must be at most 168h, a week (got "168h1ms")' }],
+    ],
+    // Flux CVE-2022-39272: the pattern lets these through, and parsing them used to throw out of validateSync.
+    [
+      'an interval longer than a Go duration',
+      sync({ interval: '9999999999999h' }),
+      [
+        {
+          path: 'spec.interval',
+          message: 'is out of range (got "9999999999999h"); must be at most 168h, a week',
+        },
+      ],
+    ],
+    [
+      'a timeout longer than a Go duration',
+      sync({ timeout: '99999999999999m' }),
+      [
+        {
+          path: 'spec.timeout',
+          message: 'is out of range (got "99999999999999m"); must be at most 168h, a week',
+        },
+      ],
+    ],
     [
       'prune as a string',
       sync({ prune: 'true' }),

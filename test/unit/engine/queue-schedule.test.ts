@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_TIMER_DELAY_MS } from '../../../src/engine/queue.js';
 import { queueHarness, settle } from './queue-harness.js';
 
 describe('WorkQueue scheduling', () => {
@@ -72,6 +73,22 @@ describe('WorkQueue scheduling', () => {
     h.queue.addAfter('b', -5);
     await settle();
     expect(h.started).toEqual(['a', 'b']);
+  });
+
+  // Node.js fires a timer asked to wait more than 2^31-1 ms after 1 ms: an interval of 1000h that reached the
+  // timer as is would reconcile its key back to back (Flux CVE-2022-39272 class).
+  it.each([
+    ['1000h', 1000 * 3_600_000],
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ])('clamps a delay of %s to the longest a timer can wait', async (_, ms) => {
+    const h = queueHarness();
+    h.queue.start();
+    h.queue.addAfter('a', ms);
+    expect(h.nextDelay()).toBe(MAX_TIMER_DELAY_MS);
+    await h.clock.advanceAsync(MAX_TIMER_DELAY_MS - 1);
+    expect(h.started).toEqual([]);
+    await h.clock.advanceAsync(1);
+    expect(h.started).toEqual(['a']);
   });
 
   it('lets a shorter requeue timer set mid-run stand over a later requeueAfterMs', async () => {

@@ -89,7 +89,7 @@ describe('parseManifests', () => {
     ],
     [
       'just text\n',
-      'apps/web.yaml:1: document is not a Kubernetes object (a mapping with apiVersion, kind and metadata), got a string ("just text")',
+      'apps/web.yaml:1: document is not a Kubernetes object (a mapping with apiVersion, kind and metadata), got a string of 9 characters',
     ],
     ['kind: ConfigMap\nmetadata: {name: a}\n', 'apps/web.yaml:1: object has no apiVersion'],
     ['apiVersion: v1\nmetadata: {name: a}\n', 'apps/web.yaml:1: object of apiVersion v1 has no kind'],
@@ -106,7 +106,33 @@ describe('parseManifests', () => {
     [`${cm('a')}data: !!set {x}\n`, 'apps/web.yaml:1: a YAML set has no JSON form at .data'],
     [
       'apiVersion: v1\nkind: List\nitems: [1]\n',
-      'apps/web.yaml:1: List item 0 is not a Kubernetes object, got a number (1)',
+      'apps/web.yaml:1: List item 0 is not a Kubernetes object, got a number',
+    ],
+    // A typo in an alias name is not an attack; the line is the alias's own.
+    [
+      `${cm('a')}data:\n  user: *nobody\n`,
+      'apps/web.yaml:6: invalid YAML: unknown alias *nobody (its anchor &nobody must come first)',
+    ],
+    [
+      `${cm('a')}data:\n  user: *later\n  other: &later x\n`,
+      'apps/web.yaml:6: invalid YAML: unknown alias *later (its anchor &later must come first)',
+    ],
+    // go-yaml's reader refuses every control character but tab, LF and CR, and the API server sees the rest.
+    [
+      `${cm('a')}data:\n  x: "a\u0000b"\n`,
+      'apps/web.yaml:6: invalid YAML: NUL character (U+0000) is not allowed',
+    ],
+    [
+      `${cm('a')}data:\n  x: a\u0007b\n`,
+      'apps/web.yaml:6: invalid YAML: control character U+0007 is not allowed',
+    ],
+    [
+      `${cm('a')}data:\n  x: a\u007fb\n`,
+      'apps/web.yaml:6: invalid YAML: control character U+007F is not allowed',
+    ],
+    [
+      `${cm('a')}data:\n  x: a\u0090b\n`,
+      'apps/web.yaml:6: invalid YAML: control character U+0090 is not allowed',
     ],
   ])('refuses %j', (yaml, message) => {
     const e = failure(() => parseManifests(yaml, file, limits));
@@ -115,6 +141,46 @@ describe('parseManifests', () => {
       retry: 'terminal',
       message,
       subject: 'apps/web.yaml',
+    });
+  });
+});
+
+describe('parseManifests never quotes content', () => {
+  // A token pasted into a manifest file, or written as a bare List item, must not reach the Ready condition.
+  it.each([
+    ['a bare document', 'ghp_secretsecretsecret\n', 'got a string of 22 characters'],
+    [
+      'a List item',
+      'apiVersion: v1\nkind: List\nitems: [ghp_secretsecretsecret]\n',
+      'got a string of 22 characters',
+    ],
+    ['a numeric document', '123456789\n', 'got a number'],
+    ['a List item that is a list', 'apiVersion: v1\nkind: List\nitems: [[ghp_secret]]\n', 'got a sequence'],
+  ])('%s', (_, yaml, says) => {
+    const e = failure(() => parseManifests(yaml, file, limits));
+    expect(e.message).toContain(says);
+    expect(e.message).not.toMatch(/ghp_secret|123456789/);
+  });
+});
+
+describe('parseManifests scalars, as Kubernetes reads them', () => {
+  // kubectl and kustomize read 0400 as octal: a Secret mounted 0400 must not become 0620 from a plain directory.
+  it('reads leading-zero integers as octal', () => {
+    const yaml = `${cm('a')}spec:\n  defaultMode: 0400\n  mode: 0644\n  quoted: "0400"\n`;
+    expect(parseManifests(yaml, file, limits)[0]?.manifest.spec).toEqual({
+      defaultMode: 256,
+      mode: 420,
+      quoted: '0400',
+    });
+  });
+
+  it('keeps YAML 1.1 booleans as strings, as kustomize and Flux apply them', () => {
+    const yaml = `${cm('a')}data:\n  a: yes\n  b: off\n  y: n\n  c: true\n`;
+    expect(parseManifests(yaml, file, limits)[0]?.manifest.data).toEqual({
+      a: 'yes',
+      b: 'off',
+      y: 'n',
+      c: true,
     });
   });
 });

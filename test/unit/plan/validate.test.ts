@@ -114,9 +114,59 @@ describe('validateManifests', () => {
       'app.yaml: Secret/db: stringData.enabled must be a string, got boolean; quote it in YAML',
       { kind: 'Secret', metadata: { name: 'db' }, stringData: { enabled: true } },
     ],
+    // The API server refuses these keys: without this the revision would be applied up to this object.
+    [
+      `app.yaml: ConfigMap/web: data key "db password" must consist of alphanumeric characters, '-', '_' or '.'`,
+      { metadata: { name: 'web' }, data: { 'db password': 'x', 'ok.key_-1': 'y' } },
+    ],
+    [
+      'app.yaml: Secret/db: stringData key "..data" may not start with \'..\'',
+      { kind: 'Secret', metadata: { name: 'db' }, stringData: { '..data': 'x' } },
+    ],
+    [
+      'app.yaml: ConfigMap/web: binaryData key ".." may not be \'..\'',
+      { metadata: { name: 'web' }, binaryData: { '..': 'eA==' } },
+    ],
+    // SOPS metadata stripped (or never committed): the workload would get ciphertext for a password.
+    [
+      'app.yaml: Secret/db: stringData.password holds SOPS ciphertext (ENC[...]) but the object has no sops metadata: it cannot be decrypted, and applying it would put the ciphertext in place of the value',
+      {
+        kind: 'Secret',
+        metadata: { name: 'db' },
+        stringData: { user: 'app', password: 'ENC[AES256_GCM,data:Zm9v,iv:aXY=,tag:dGFn,type:str]' },
+      },
+    ],
+    [
+      'app.yaml: Deployment/web: spec.template.spec.containers[0].env[0].value holds SOPS ciphertext (ENC[...]) but the object has no sops metadata: it cannot be decrypted, and applying it would put the ciphertext in place of the value',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web' },
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                { name: 'web', env: [{ name: 'TOKEN', value: 'ENC[AES256_GCM,data:Zm9v,type:str]' }] },
+              ],
+            },
+          },
+        },
+      },
+    ],
   ])('%s', (message, manifest) => {
     const e = failure([item(manifest as Parameters<typeof item>[0])]);
     expect(e).toMatchObject({ reason: Reasons.ValidationFailed, retry: 'terminal', message });
+  });
+
+  it('does not take text that merely mentions ENC[ for ciphertext', () => {
+    expect(() =>
+      validateManifests([
+        item({
+          metadata: { name: 'doc' },
+          data: { note: 'values look like ENC[AES256_GCM,data:...] once encrypted' },
+        }),
+      ]),
+    ).not.toThrow();
   });
 
   it('names both files of a duplicate', () => {

@@ -14,6 +14,11 @@ describe('isRemote', () => {
     ['gitlab.com/org/repo', true],
     ['example.com/org/repo//base?ref=main', true],
     ['file:///etc/passwd', true],
+    // go-getter's forced getters, which older kustomize fetches with.
+    ['s3::https://s3.amazonaws.com/bucket/base', true],
+    ['gcs::https://www.googleapis.com/storage/v1/bucket/base', true],
+    ['hg::https://example.com/repo', true],
+    ['GIT::https://example.com/repo.git', true],
     ['../base', false],
     ['deployment.yaml', false],
     ['github-stuff/base', false],
@@ -59,11 +64,11 @@ describe('kustomizationRefs', () => {
       'file patchesJson6902.path p3.yaml',
       'file replacements.path r.yaml',
       'file patchesStrategicMerge p2.yaml',
-      'file configMapGenerator.files f1.txt',
-      'file configMapGenerator.files f2.txt',
-      'file configMapGenerator.envs e1.env',
-      'file configMapGenerator.env e2.env',
-      'file secretGenerator.files s.txt',
+      'data configMapGenerator.files f1.txt',
+      'data configMapGenerator.files f2.txt',
+      'data configMapGenerator.envs e1.env',
+      'data configMapGenerator.env e2.env',
+      'data secretGenerator.files s.txt',
       'plugin generators gen.yaml',
       'inline-plugin transformers',
     ]);
@@ -165,6 +170,8 @@ describe('builtinPluginPaths', () => {
   ])('%j', (config, refs, remote) => {
     const out = builtinPluginPaths(config);
     expect(out.refs.map((r) => `${r.field} ${r.entry}`)).toEqual(refs);
+    // Generator sources are data; everything else a builtin plugin reads is YAML, vetted before kustomize runs.
+    for (const r of out.refs) expect(r.yaml).toBe(!/Generator\.(files|envs|env)$/.test(r.field));
     expect(out.remote.map((r) => `${r.field} ${r.entry}`)).toEqual(remote);
   });
 

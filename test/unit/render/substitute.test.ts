@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${var}` here is substitution syntax under test, not a template.
 import { describe, expect, it } from 'vitest';
 import { Reasons, ReconcileError } from '../../../src/core/types.js';
+import { MAX_NESTING } from '../../../src/render/envsubst.js';
 import { substitute } from '../../../src/render/substitute.js';
 
 const vars = { NAME: 'web', EMPTY: '', REPLICAS: '3', Mixed_case1: 'ok' };
@@ -67,6 +68,39 @@ describe('substitute expressions', () => {
       message: `postBuild substitution failed in ConfigMap/cm: ${reason}`,
       subject: 'ConfigMap/cm',
     });
+  });
+
+  // The parser recurses once per nested default: 20,000 levels (100 KB) used to overflow the stack, which the
+  // reconciler reported as a transient error and retried forever.
+  it('refuses defaults nested deeper than the limit, without overflowing the stack', () => {
+    const nested = (n: number) => `"${'${A:='.repeat(n)}x${'}'.repeat(n)}"`;
+    expect(substitute(doc(nested(MAX_NESTING)), vars)).toBe(doc('"x"'));
+    for (const n of [MAX_NESTING + 1, 20_000]) {
+      expect(failure(() => substitute(doc(nested(n)), vars))).toMatchObject({
+        reason: Reasons.BuildFailed,
+        retry: 'terminal',
+        message: expect.stringMatching(
+          /^postBuild substitution failed in ConfigMap\/cm: expressions are nested more than 32 deep at "\$\{A:=/,
+        ),
+        subject: 'ConfigMap/cm',
+      });
+    }
+  });
+
+  it('names the file and line of the expression when given the rendered files', () => {
+    const yaml = `${doc('ok')}...\n${doc('${NAME}')}---\n${doc('fine')}\n# comment\n---\nkind: X\nv: \${}\n`;
+    const files = [
+      { file: 'one.yaml', line: 1 },
+      { file: 'two.yaml', line: 8 },
+    ];
+    expect(failure(() => substitute(yaml, vars, { files })).message).toBe(
+      'two.yaml:18: postBuild substitution failed in document 4: unable to parse variable name in "${}"',
+    );
+    expect(
+      failure(() => substitute(doc('${}'), vars, { files: [{ file: 'app.yaml', line: 1 }] })).message,
+    ).toBe(
+      'app.yaml:6: postBuild substitution failed in ConfigMap/cm: unable to parse variable name in "${}"',
+    );
   });
 
   it('fails on an unset variable in strict mode, naming it and the object', () => {
