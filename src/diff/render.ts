@@ -38,7 +38,7 @@ export async function planForCluster(
   });
   // Kinds are read after substitution, as the agent reads them: a variable may sit where YAML needs a value.
   const scope = new Map<string, boolean>();
-  const yaml = substitute(rendered.yaml, opts.vars);
+  const yaml = substitute(rendered.yaml, opts.vars, { files: rendered.files });
   for (const { manifest } of parseManifests(yaml, { files: rendered.files }, opts.limits)) {
     const key = `${manifest.apiVersion}|${manifest.kind}`;
     if (scope.has(key) || builtinNamespaced(manifest.apiVersion, manifest.kind) !== undefined) continue;

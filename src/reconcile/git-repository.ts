@@ -103,6 +103,20 @@ export async function reconcileGitRepository(
     await write(ctx, meta, status);
     if (result.fetched) {
       log.info({ revision: a.revision }, 'stored new artifact');
+      // Symlinks that point out of the repository are never written; say so rather than drop them silently.
+      if (a.skippedSymlinks && a.skippedSymlinks.length > 0) {
+        const shown = a.skippedSymlinks.slice(0, 10).join(', ');
+        ctx.events.record(
+          involved,
+          'Warning',
+          'SymlinksSkipped',
+          `revision '${a.revision}': symlinks pointing outside the repository were not checked out: ${shown}`,
+        );
+        log.warn(
+          { revision: a.revision, symlinks: a.skippedSymlinks.length },
+          'skipped symlinks pointing outside the repository',
+        );
+      }
       ctx.events.record(involved, 'Normal', 'NewArtifact', message, { 'steward.dev/revision': a.revision });
     }
     recordOutcome(ctx, KIND, meta, status.conditions, 'success', started);

@@ -36,7 +36,7 @@ export async function buildSync(
     ...(signal ? { signal } : {}),
   });
   const limits = { maxObjects: r.maxObjects, maxAliases: 100, maxDepth: 64 };
-  const yaml = substitute(rendered.yaml, vars);
+  const yaml = substitute(rendered.yaml, vars, { files: rendered.files });
   let manifests = parseManifests(yaml, { files: rendered.files }, limits);
   validateManifests(manifests);
   // Scope of kinds the built-in table does not know (custom resources): ask discovery once per kind.
@@ -61,7 +61,8 @@ export async function buildSync(
     // With targetNamespace set to its own namespace, a tenant gets Flux's override: everything lands there.
     // Without it, like `kubectl apply -n`: objects naming no namespace land in the tenant's, and those naming
     // another are left as they are, so the tenancy check below refuses them by name.
-    if (!targetNamespace) manifests = manifests.map((m) => withDefaultNamespace(m, tenant.namespace, namespacedKinds));
+    if (!targetNamespace)
+      manifests = manifests.map((m) => withDefaultNamespace(m, tenant.namespace, namespacedKinds));
   }
   const planned = plan(manifests, {
     ...(targetNamespace ? { targetNamespace } : {}),
