@@ -16,6 +16,7 @@ export function runCommand(): Command {
     .option('--install-crds', "install or update Steward's CRDs at start", false)
     .option('--allow-insecure-http', 'allow Git repositories over plain http (local servers only)', false)
     .option('--log-level <level>', 'pino log level', 'info')
+    .option('--host <address>', 'address the metrics and health servers listen on', '0.0.0.0')
     .option(
       '--namespace <ns>',
       "the agent's namespace, where its leader election Lease lives",
@@ -29,6 +30,7 @@ export function runCommand(): Command {
         allowInsecureHttp: boolean;
         logLevel: string;
         namespace?: string;
+        host: string;
       }) => {
         const log = pino({
           name: 'steward',
@@ -51,6 +53,7 @@ export function runCommand(): Command {
           pathEnv: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
           ...(o.namespace ? { namespace: o.namespace } : {}),
           onLeadershipLost: () => process.exit(1),
+          host: o.host,
         });
         const stop = async (signal: string) => {
           log.info({ signal }, 'shutting down');

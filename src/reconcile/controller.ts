@@ -44,6 +44,12 @@ function metaOf(o: Obj): {
   return (o.metadata ?? {}) as ReturnType<typeof metaOf>;
 }
 
+/** The managedFields entries of every manager but Steward: they change when someone else writes. */
+function foreignManagers(o: Obj, self: string): string {
+  const entries = (o.metadata as { managedFields?: { manager?: string }[] } | undefined)?.managedFields ?? [];
+  return JSON.stringify(entries.filter((e) => e.manager !== self));
+}
+
 function isReady(o: Obj): boolean {
   const conds =
     (o.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
@@ -62,7 +68,7 @@ export class Controller {
   private readonly seen = new Map<string, Seen>();
   private readonly abort = new AbortController();
   private readonly driftWatches = new Map<string, Promise<void>>();
-  private readonly driftState = new Map<string, string>();
+  private readonly driftState = new Map<string, { hash: string; foreign: string }>();
   private readonly driftTimers = new Map<string, NodeJS.Timeout>();
   private readonly informers: Promise<void>[] = [];
   private synced = 0;
@@ -234,10 +240,13 @@ export class Controller {
     const m = metaOf(obj);
     const id = `${gvk}|${m.namespace}/${m.name}`;
     const hash = type === 'DELETED' ? 'deleted' : specHash(obj);
+    const foreign = type === 'DELETED' ? 'deleted' : foreignManagers(obj, this.ctx.config.fieldManager);
     const before = this.driftState.get(id);
-    this.driftState.set(id, hash);
+    this.driftState.set(id, { hash, foreign });
     if (type === 'DELETED') this.driftState.delete(id);
-    if (before === undefined || before === hash) return; // first sight, or a status-only change
+    if (before === undefined || before.hash === hash) return; // first sight, or a status-only change
+    // Our own apply changes only our managedFields entry: that is not drift, and reconciling again is waste.
+    if (before.foreign === foreign) return;
     const owner = `Sync/${m.labels?.[OWNER_NAMESPACE_LABEL] ?? ''}/${m.labels?.[OWNER_NAME_LABEL] ?? ''}`;
     if (!this.seen.has(owner)) return;
     // Coalesce a burst of edits into one reconcile.

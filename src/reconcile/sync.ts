@@ -163,6 +163,20 @@ export async function reconcileSync(
     const planned = await buildSync(ctx, client, sync, artifact, vars, identity.tenant, signal);
     const next = inventoryOf(planned);
     const previous = prev.inventory ?? { entries: [] };
+    // Record what this apply may create before creating it: if the agent dies (or the final status write
+    // fails) after the apply, the next reconcile still knows these objects and can prune them later.
+    const widened = union(previous, next);
+    if (widened.entries.length > previous.entries.length) {
+      await ctx.client.patchStatus(
+        GROUP_VERSION,
+        KIND,
+        meta.namespace,
+        meta.name,
+        { ...prev, inventory: widened },
+        ctx.config.fieldManager,
+      );
+      prev.inventory = widened;
+    }
     let changeSet: ChangeSet;
     try {
       changeSet = await applyPlan(client, planned, {

@@ -116,6 +116,8 @@ export class AgentLauncher {
         this.opts.kubeconfigPath,
         '--install-crds',
         '--allow-insecure-http',
+        '--host',
+        '127.0.0.1',
         '--log-level',
         this.opts.logLevel ?? 'info',
       ],

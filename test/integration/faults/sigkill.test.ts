@@ -510,12 +510,10 @@ describe(`SIGKILL during rollouts (seed ${seed})`, () => {
     expect(pruned).toBe(runs.length * 11);
   }, 400_000);
 
-  // KNOWN BUG, pinned: the inventory reaches the status only after apply and prune, so what a killed agent
-  // created is in no inventory; if the next revision no longer has it, nothing ever prunes it and it stays with
-  // Steward's owner labels. Status writes are blocked here so the kill lands between apply and status write
-  // every time. This asserts today's behaviour so every other step still fails loudly: when the bug is fixed,
-  // this test fails, and its last two expectations should become "the straggler is gone".
-  it('KNOWN BUG: leaves an object a killed agent created when the next revision drops it', async () => {
+  // The inventory is widened in status before an apply creates anything, so an object is never created
+  // untracked: when status cannot be written nothing new is created, and an object created just before a kill
+  // is pruned once a later revision drops it (this was an orphan before the fix).
+  it('never creates an object it cannot record, and prunes what a killed agent created', async () => {
     const running = agent as AgentProcess;
     const side: Side = (await syncStatus()).inventory.some((id) => id.includes('_one-00_')) ? 'one' : 'two';
     const fault = await sb.raw('POST', '/sandbox/v1/faults', {
@@ -523,23 +521,25 @@ describe(`SIGKILL during rollouts (seed ${seed})`, () => {
     });
     expect(fault.status).toBe(201);
     await git.commit('fleet', revisionFiles(side, 'straggler', ['straggler']), 'add a straggler');
+    // While status cannot record it, the straggler is not created.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await readJson(`/api/v1/namespaces/${NS}/configmaps/straggler`)).toBeUndefined();
+    await sb.raw('DELETE', '/sandbox/v1/faults');
     await eventually(
       async () => ((await readJson(`/api/v1/namespaces/${NS}/configmaps/straggler`)) ? true : undefined),
       30_000,
       'the straggler to be created',
     );
+    expect((await syncStatus()).inventory).toContain(`${NS}_straggler__ConfigMap`);
     await running.kill('SIGKILL');
     const sha = await git.commit('fleet', revisionFiles(side, 'reverted'), 'revert the straggler');
-    await sb.raw('DELETE', '/sandbox/v1/faults');
     agent = await launcher.start();
     await waitApplied(`main@sha1:${sha}`, agent);
-    const straggler = await readJson(`/api/v1/namespaces/${NS}/configmaps/straggler`);
-    console.log(
-      `known bug: after a kill between apply and status write, and a revert, the straggler is ${
-        straggler ? `still there, labelled ${JSON.stringify((straggler.metadata as Obj).labels)}` : 'gone'
-      }`,
+    await eventually(
+      async () => ((await readJson(`/api/v1/namespaces/${NS}/configmaps/straggler`)) ? undefined : true),
+      30_000,
+      'the straggler to be pruned',
     );
-    expect(straggler?.metadata).toMatchObject({ labels: { 'steward.dev/name': 'app' } });
     expect((await syncStatus()).inventory).not.toContain(`${NS}_straggler__ConfigMap`);
   }, 90_000);
 });

@@ -39,6 +39,8 @@ function start(name: string, configPath: string): Proc {
       '--allow-insecure-http',
       '--namespace',
       'default',
+      '--host',
+      '127.0.0.1',
     ],
     { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
