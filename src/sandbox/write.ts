@@ -167,7 +167,12 @@ export function updateObject(
     );
   }
   // `/scale` writes carry the whole parent object; only their managedFields entry says scale.
-  let next = resetFields(def, old, { ...thaw(desired), metadata: dm }, opts.subresource === 'scale' ? '' : opts.subresource);
+  let next = resetFields(
+    def,
+    old,
+    { ...thaw(desired), metadata: dm },
+    opts.subresource === 'scale' ? '' : opts.subresource,
+  );
   const nm: ObjectMeta = { ...meta(next) };
   nm.name = name;
   if (def.namespaced) nm.namespace = om.namespace ?? '';
@@ -203,7 +208,9 @@ export function updateObject(
       apiVersion: groupVersion(def),
       now: rfc3339(core.clock()),
       ...(opts.subresource ? { subresource: opts.subresource } : {}),
-      ...(def.subresources.status && (opts.subresource === '' || opts.subresource === 'scale') ? { resetFields: [['status']] } : {}),
+      ...(def.subresources.status && (opts.subresource === '' || opts.subresource === 'scale')
+        ? { resetFields: [['status']] }
+        : {}),
     });
   }
   next = withTypeMeta(def, next);

@@ -29,8 +29,7 @@ beforeAll(async () => {
   await git.createRepo('secrets', {
     'app/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: default}\ntype: Opaque\ndata: {password: ${b64(CANARIES.appliedSecret)}}\n`,
     'broken/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata: {name: bad, namespace: default}\ntype: kubernetes.io/basic-auth\nstringData: {password: ${CANARIES.refusedSecret}, "bad key!": x}\n`,
-    'subst/cm.yaml':
-      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: uses-var, namespace: default}\ndata: {mode: "${MODE}"}\n',
+    'subst/cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: uses-var, namespace: default}\ndata: {mode: "${'$'}{MODE}"}\n`,
   });
   agent = await startTestAgent(sb);
   await eventually(async () =>

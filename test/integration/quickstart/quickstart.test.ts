@@ -102,9 +102,10 @@ describe('quick start', () => {
       ['team-b', 'Hello from team B'],
     ] as const) {
       const deadline = Date.now() + 30_000;
-      let cm: Awaited<ReturnType<typeof get>>;
-      while (!(cm = await get(`/api/v1/namespaces/${team}/configmaps/web-config`)) && Date.now() < deadline) {
+      let cm = await get(`/api/v1/namespaces/${team}/configmaps/web-config`);
+      while (!cm && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 200));
+        cm = await get(`/api/v1/namespaces/${team}/configmaps/web-config`);
       }
       expect(cm?.data?.MESSAGE, `${team}'s ConfigMap`).toBe(message);
       const cmMeta = cm?.metadata as { managedFields?: { manager: string }[] } | undefined;
