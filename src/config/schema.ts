@@ -72,6 +72,10 @@ export const RenderSchema = Strict(
     maxOutputBytes: PositiveInteger('Largest render output accepted, in bytes.', 32 * MiB),
     maxObjects: PositiveInteger('Most objects one render may produce.', 5000),
     maxFileBytes: PositiveInteger('Largest single file read from a source artifact, in bytes.', 8 * MiB),
+    maxArtifactBytes: PositiveInteger(
+      'Largest checked-out source artifact (a repository revision), in bytes.',
+      256 * MiB,
+    ),
   },
   { description: 'Limits and programs for rendering; every render is bounded.', default: {} },
 );

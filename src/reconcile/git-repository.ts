@@ -76,6 +76,7 @@ export async function reconcileGitRepository(
     const result = await syncArtifact(repo.spec.url, repo.spec.ref ?? {}, auth, {
       dir,
       timeoutMs: parseDuration(repo.spec.timeout ?? '60s'),
+      maxBytes: ctx.config.render.maxArtifactBytes,
       allowInsecureHttp: ctx.allowInsecureHttp,
     });
     // Only real fetches count as fetch time; a poll that found the same revision is not one.

@@ -32,6 +32,7 @@ const DEFAULTS = {
     maxOutputBytes: 32 * 1024 * 1024,
     maxObjects: 5000,
     maxFileBytes: 8 * 1024 * 1024,
+    maxArtifactBytes: 256 * 1024 * 1024,
   },
   artifactsDir: '/tmp/steward/artifacts',
   knownControllers: [
