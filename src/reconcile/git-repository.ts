@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { GitRepository } from '../api/index.js';
 import { parseDuration, validateGitRepository } from '../api/index.js';
+import { jsonEqual } from '../apply/index.js';
 import { GROUP_VERSION } from '../core/constants.js';
 import { Reasons, ReconcileError } from '../core/types.js';
 import type { GitAuth } from '../sources/git/index.js';
@@ -101,7 +102,8 @@ export async function reconcileGitRepository(
         size: a.size,
       },
     };
-    await write(ctx, meta, status);
+    // A poll that found the same revision changes nothing: write only when the status would change.
+    if (!jsonEqual({ ...prevStatus, ...status }, prevStatus)) await write(ctx, meta, status);
     if (result.fetched) {
       log.info({ revision: a.revision }, 'stored new artifact');
       // Symlinks that point out of the repository are never written; say so rather than drop them silently.

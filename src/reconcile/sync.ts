@@ -6,7 +6,7 @@
  */
 import type { Sync } from '../api/index.js';
 import { parseDuration, validateSync } from '../api/index.js';
-import { ApplyError, applyPlan, planPrune, prune, pruneSafety } from '../apply/index.js';
+import { ApplyError, applyPlan, jsonEqual, planPrune, prune, pruneSafety } from '../apply/index.js';
 import {
   GROUP_VERSION,
   OWNER_NAME_LABEL,
@@ -70,7 +70,7 @@ export async function reconcileSync(
   const writeStatus = async (status: SyncStatus, result?: 'success' | 'failure') => {
     // The gauges follow the conditions even when the status itself is unchanged and not written.
     recordOutcome(ctx, KIND, meta, status.conditions ?? [], result, started);
-    if (JSON.stringify(status) === JSON.stringify(prev)) return; // a no-op reconcile writes nothing
+    if (jsonEqual(status, prev)) return; // a no-op reconcile writes nothing
     await ctx.client.patchStatus(
       GROUP_VERSION,
       KIND,
