@@ -11,7 +11,7 @@ export {
   pathString,
   stripPaths,
 } from './fields.js';
-export { desiredManifest } from './object.js';
+export { desiredManifest, ssaSkipReason } from './object.js';
 export {
   deleteOrder,
   type PruneOptions,

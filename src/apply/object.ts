@@ -71,20 +71,29 @@ export function desiredManifest(
   return desired;
 }
 
+/**
+ * Why the `steward.dev/ssa` annotation (Flux's kustomize.toolkit.fluxcd.io/ssa) skips an object, or undefined:
+ * `Ignore` on the manifest or on the live object (so an operator can freeze one object in place), and
+ * `IfNotPresent` once the object exists. Pass `live` undefined before reading the cluster.
+ */
+export function ssaSkipReason(manifest: Manifest, live: Obj | undefined): string | undefined {
+  if (ssaPolicy(manifest) === SSA_IGNORE || ssaPolicy(live) === SSA_IGNORE)
+    return `${SSA_ANNOTATION}: Ignore`;
+  if (live && ssaPolicy(manifest) === SSA_IF_NOT_PRESENT)
+    return `${SSA_ANNOTATION}: IfNotPresent and the object exists`;
+  return undefined;
+}
+
 /** Applies one planned object; throws a ReconcileError naming it on failure. */
 export async function applyObject(ctx: ObjectApplyContext, planned: PlannedObject): Promise<Change> {
   const { ref, manifest } = planned;
   const redact = secretRedactor(manifest);
   try {
-    if (ssaPolicy(manifest) === SSA_IGNORE)
-      return { ref, action: 'skipped', reason: `${SSA_ANNOTATION}: Ignore` };
+    const early = ssaSkipReason(manifest, undefined);
+    if (early) return { ref, action: 'skipped', reason: early };
     const live = await ctx.client.get(ref);
-    // Flux also honours Ignore set on the live object, so an operator can freeze one object in place.
-    if (ssaPolicy(live) === SSA_IGNORE)
-      return { ref, action: 'skipped', reason: `${SSA_ANNOTATION}: Ignore` };
-    if (live && ssaPolicy(manifest) === SSA_IF_NOT_PRESENT) {
-      return { ref, action: 'skipped', reason: `${SSA_ANNOTATION}: IfNotPresent and the object exists` };
-    }
+    const skip = ssaSkipReason(manifest, live);
+    if (skip) return { ref, action: 'skipped', reason: skip };
     const desired = desiredManifest(manifest, live, ctx);
     const opts = { fieldManager: ctx.fieldManager, force: true };
     let dryRun: Obj;

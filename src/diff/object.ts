@@ -5,9 +5,8 @@
  */
 
 import { immutableFields } from '../apply/errors.js';
-import { desiredManifest, isImmutableError, isUnchanged } from '../apply/index.js';
-import { SSA_ANNOTATION } from '../core/constants.js';
-import type { Manifest, ObjectRef, PlannedObject } from '../core/types.js';
+import { desiredManifest, isImmutableError, isUnchanged, ssaSkipReason } from '../apply/index.js';
+import type { ObjectRef, PlannedObject } from '../core/types.js';
 import { refString } from '../core/types.js';
 import { secretRedactor } from '../kube/redact.js';
 import type { KubeClient, Obj } from '../kube/types.js';
@@ -35,28 +34,16 @@ export interface ObjectDiffContext {
   waitsOn(planned: PlannedObject): Promise<string | undefined>;
 }
 
-const SSA_IF_NOT_PRESENT = 'IfNotPresent';
-const SSA_IGNORE = 'Ignore';
-
-function ssaPolicy(obj: Obj | Manifest | undefined): string | undefined {
-  const annotations = (obj?.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
-  const v = annotations?.[SSA_ANNOTATION];
-  return typeof v === 'string' ? v : undefined;
-}
-
 /** Diffs one planned object against the cluster. Never throws: a failure is an outcome, with Secret values masked. */
 export async function diffObject(ctx: ObjectDiffContext, planned: PlannedObject): Promise<ObjectDiff> {
   const { ref, manifest } = planned;
   const redact = secretRedactor(manifest);
   try {
-    if (ssaPolicy(manifest) === SSA_IGNORE)
-      return { ref, action: 'skipped', reason: `${SSA_ANNOTATION}: Ignore` };
+    const early = ssaSkipReason(manifest, undefined);
+    if (early) return { ref, action: 'skipped', reason: early };
     const live = await ctx.client.get(ref);
-    if (ssaPolicy(live) === SSA_IGNORE)
-      return { ref, action: 'skipped', reason: `${SSA_ANNOTATION}: Ignore` };
-    if (live && ssaPolicy(manifest) === SSA_IF_NOT_PRESENT) {
-      return { ref, action: 'skipped', reason: `${SSA_ANNOTATION}: IfNotPresent and the object exists` };
-    }
+    const skip = ssaSkipReason(manifest, live);
+    if (skip) return { ref, action: 'skipped', reason: skip };
     if (!live) {
       const waits = await ctx.waitsOn(planned);
       if (waits) return { ref, action: 'created', reason: waits };
