@@ -11,10 +11,11 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeClient, Obj } from '../../../src/kube/index.js';
+import type { Obj } from '../../../src/kube/index.js';
 import { kubeClient } from '../../../src/kube/index.js';
 import type { AgentHandle } from '../../harness/agent.js';
 import { startTestAgent } from '../../harness/agent.js';
+import { watchDeletions } from '../../harness/deletions.js';
 import type { GitServer } from '../../harness/git-server.js';
 import { startGitServer } from '../../harness/git-server.js';
 import type { SandboxHandle } from '../../harness/sandbox.js';
@@ -76,36 +77,6 @@ async function recordingProxy(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Records `Kind/name` of every DELETED ConfigMap and Deployment in NS until aborted. */
-function watchDeletions(client: KubeClient, signal: AbortSignal): { deleted: string[]; errors: string[] } {
-  const out = { deleted: [] as string[], errors: [] as string[] };
-  const run = async (apiVersion: string, kind: string) => {
-    let rv: string | undefined;
-    while (!signal.aborted) {
-      try {
-        await client.watch(
-          apiVersion,
-          kind,
-          { namespace: NS, ...(rv ? { resourceVersion: rv } : {}), timeoutSeconds: 60 },
-          (type, obj) => {
-            const meta = (obj.metadata ?? {}) as { name?: string; resourceVersion?: string };
-            if (type === 'ERROR') out.errors.push(`${kind}: ${JSON.stringify(obj)}`);
-            else rv = meta.resourceVersion ?? rv;
-            if (type === 'DELETED') out.deleted.push(`${kind}/${meta.name}`);
-          },
-          signal,
-        );
-      } catch (err) {
-        if (!signal.aborted) out.errors.push(`${kind}: ${String(err)}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  };
-  void run('v1', 'ConfigMap');
-  void run('apps/v1', 'Deployment');
-  return out;
 }
 
 function files(names: readonly string[], tag: string): Record<string, string> {
@@ -275,7 +246,10 @@ beforeAll(async () => {
     'first apply',
   );
   uids = await liveUids();
-  watched = watchDeletions(kubeClient(sb.kc), abort.signal);
+  watched = watchDeletions(kubeClient(sb.kc), abort.signal, [
+    { apiVersion: 'v1', kind: 'ConfigMap', namespace: NS },
+    { apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS },
+  ]);
 }, 60_000);
 
 afterEach(async () => {

@@ -9,10 +9,11 @@
 import type { Server, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeClient, Obj } from '../../../src/kube/index.js';
+import type { Obj } from '../../../src/kube/index.js';
 import { kubeClient } from '../../../src/kube/index.js';
 import type { AgentHandle } from '../../harness/agent.js';
 import { startTestAgent } from '../../harness/agent.js';
+import { watchDeletions } from '../../harness/deletions.js';
 import type { GitServer } from '../../harness/git-server.js';
 import { startGitServer } from '../../harness/git-server.js';
 import type { SandboxHandle } from '../../harness/sandbox.js';
@@ -60,38 +61,6 @@ class TcpProxy {
     for (const s of this.#sockets) s.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-}
-
-/** Records `Kind/name` of every DELETED ConfigMap and Deployment in NS, and of NS itself, until aborted. */
-function watchDeletions(client: KubeClient, signal: AbortSignal): { deleted: string[]; errors: string[] } {
-  const out = { deleted: [] as string[], errors: [] as string[] };
-  const run = async (apiVersion: string, kind: string, namespace?: string) => {
-    let rv: string | undefined;
-    while (!signal.aborted) {
-      try {
-        await client.watch(
-          apiVersion,
-          kind,
-          { ...(namespace ? { namespace } : {}), ...(rv ? { resourceVersion: rv } : {}), timeoutSeconds: 60 },
-          (type, obj) => {
-            const meta = (obj.metadata ?? {}) as { name?: string; resourceVersion?: string };
-            if (type === 'ERROR') out.errors.push(`${kind}: ${JSON.stringify(obj)}`);
-            else rv = meta.resourceVersion ?? rv;
-            if (type === 'DELETED' && (namespace || meta.name === NS))
-              out.deleted.push(`${kind}/${meta.name}`);
-          },
-          signal,
-        );
-      } catch (err) {
-        if (!signal.aborted) out.errors.push(`${kind}: ${String(err)}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  };
-  void run('v1', 'ConfigMap', NS);
-  void run('apps/v1', 'Deployment', NS);
-  void run('v1', 'Namespace');
-  return out;
 }
 
 function files(rev: number): Record<string, string> {
@@ -318,7 +287,11 @@ beforeAll(async () => {
   await eventually(async () => ((await lastApplied()) ? true : undefined), 30_000, 'the first apply');
   revision = (await lastApplied()) ?? '';
   uids = await liveUids();
-  watched = watchDeletions(kubeClient(sb.kc), abort.signal);
+  watched = watchDeletions(kubeClient(sb.kc), abort.signal, [
+    { apiVersion: 'v1', kind: 'ConfigMap', namespace: NS },
+    { apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS },
+    { apiVersion: 'v1', kind: 'Namespace', name: NS },
+  ]);
 }, 60_000);
 
 afterAll(async () => {
