@@ -10,6 +10,10 @@ mkdir -p "$TOOLS/bin"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
+# Look at the system's tools, not our own links: with scripts/env.sh sourced, `node` would be .tools/bin/node
+# and linking it to itself would make a loop.
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$TOOLS/bin" | paste -sd: -)
+
 # --- Node.js >= 22.19 (client-node 2.x imports undici, which needs it). The `node` package on the npm
 # registry ships the official binaries; we install it into .tools/node when the system one is older.
 node_ok() { "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=19)?0:1)' 2>/dev/null; }
