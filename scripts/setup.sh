@@ -34,6 +34,9 @@ apt_pkgs=()
 command -v git >/dev/null || apt_pkgs+=(git)
 command -v unzip >/dev/null || apt_pkgs+=(unzip)
 command -v prometheus >/dev/null || apt_pkgs+=(prometheus)
+command -v prometheus-alertmanager >/dev/null || apt_pkgs+=(prometheus-alertmanager)
+command -v chromium >/dev/null || apt_pkgs+=(chromium)
+command -v docker-registry >/dev/null || apt_pkgs+=(docker-registry)
 for p in "${STEWARD_APT_PACKAGES:-}"; do [ -n "$p" ] && apt_pkgs+=($p); done
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_pkgs[*]}"

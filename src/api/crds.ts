@@ -7,10 +7,17 @@ import { stringify } from 'yaml';
 import { API_GROUP, API_VERSION } from '../core/constants.js';
 import { toOpenAPI } from './openapi.js';
 import { GitRepositorySpecSchema, GitRepositoryStatusSchema } from './schema/git-repository.js';
+import {
+  AlertSpecSchema,
+  AlertStatusSchema,
+  ProviderSpecSchema,
+  ProviderStatusSchema,
+} from './schema/notification.js';
+import { ReceiverSpecSchema, ReceiverStatusSchema } from './schema/receiver.js';
 import { SyncSpecSchema, SyncStatusSchema } from './schema/sync.js';
 
 /** Steward's own kinds, in the order crds() returns them. */
-export const STEWARD_KINDS = ['GitRepository', 'Sync'] as const;
+export const STEWARD_KINDS = ['GitRepository', 'Sync', 'Provider', 'Alert', 'Receiver'] as const;
 export type StewardKind = (typeof STEWARD_KINDS)[number];
 
 interface KindDefinition {
@@ -24,7 +31,8 @@ interface KindDefinition {
    */
   shortNames: string[];
   description: string;
-  revisionPath: string;
+  /** Where the Revision column reads from; kinds without a revision have no such column. */
+  revisionPath?: string;
   extraColumns: object[];
   spec: TSchema;
   status: TSchema;
@@ -54,13 +62,46 @@ const DEFINITIONS: readonly KindDefinition[] = [
     spec: SyncSpecSchema,
     status: SyncStatusSchema,
   },
+  {
+    kind: 'Provider',
+    plural: 'providers',
+    singular: 'provider',
+    shortNames: [],
+    description: 'Where notifications go: Slack, Microsoft Teams, Discord, a signed webhook or Alertmanager.',
+    extraColumns: [{ name: 'Type', type: 'string', jsonPath: '.spec.type', priority: 1 }],
+    spec: ProviderSpecSchema,
+    status: ProviderStatusSchema,
+  },
+  {
+    kind: 'Alert',
+    plural: 'alerts',
+    singular: 'alert',
+    shortNames: [],
+    description: 'Which events of which objects are sent to a Provider.',
+    extraColumns: [{ name: 'Severity', type: 'string', jsonPath: '.spec.eventSeverity', priority: 1 }],
+    spec: AlertSpecSchema,
+    status: AlertStatusSchema,
+  },
+  {
+    kind: 'Receiver',
+    plural: 'receivers',
+    singular: 'receiver',
+    shortNames: [],
+    description: 'An incoming webhook (GitHub, GitLab, signed generic) that triggers an immediate reconcile.',
+    extraColumns: [
+      { name: 'Type', type: 'string', jsonPath: '.spec.type', priority: 1 },
+      { name: 'Path', type: 'string', jsonPath: '.status.webhookPath', priority: 1 },
+    ],
+    spec: ReceiverSpecSchema,
+    status: ReceiverStatusSchema,
+  },
 ];
 
 /** Columns in kubectl's order; the long Status message goes last so the short columns line up. */
 function printerColumns(d: KindDefinition): object[] {
   return [
     { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-    { name: 'Revision', type: 'string', jsonPath: d.revisionPath },
+    ...(d.revisionPath ? [{ name: 'Revision', type: 'string', jsonPath: d.revisionPath }] : []),
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
     { name: 'Status', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].message' },
     ...d.extraColumns,
@@ -111,7 +152,7 @@ function crdFor(d: KindDefinition): object {
   };
 }
 
-/** Both CRDs, freshly built (callers may modify them), in {@link STEWARD_KINDS} order. */
+/** Every CRD, freshly built (callers may modify them), in {@link STEWARD_KINDS} order. */
 export function crds(): object[] {
   return DEFINITIONS.map(crdFor);
 }

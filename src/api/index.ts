@@ -14,6 +14,25 @@ export type {
   GitRepositoryStatus,
 } from './schema/git-repository.js';
 export {
+  type Alert,
+  type AlertSpec,
+  EVENT_SOURCE_KINDS,
+  type EventSource,
+  PROVIDER_TYPES,
+  type Provider,
+  type ProviderSpec,
+  type ProviderType,
+} from './schema/notification.js';
+export {
+  RECEIVER_RESOURCE_KINDS,
+  RECEIVER_TYPES,
+  type Receiver,
+  type ReceiverResource,
+  type ReceiverSpec,
+  type ReceiverStatus,
+  type ReceiverType,
+} from './schema/receiver.js';
+export {
   type HealthCheck,
   type PostBuild,
   type SourceReference,
@@ -22,4 +41,11 @@ export {
   type SyncSpec,
   type SyncStatus,
 } from './schema/sync.js';
-export { type ValidationResult, validateGitRepository, validateSync } from './validate.js';
+export {
+  type ValidationResult,
+  validateAlert,
+  validateGitRepository,
+  validateProvider,
+  validateReceiver,
+  validateSync,
+} from './validate.js';

@@ -15,6 +15,8 @@ import {
   GitRepositorySchema,
   HTTP_NEEDS_INSECURE_RULE,
 } from './schema/git-repository.js';
+import { type Alert, AlertSchema, type Provider, ProviderSchema } from './schema/notification.js';
+import { type Receiver, ReceiverSchema } from './schema/receiver.js';
 import { type Sync, SyncSchema } from './schema/sync.js';
 
 /** The outcome of validating one object: the defaulted value, or every problem found. */
@@ -124,4 +126,76 @@ export function validateGitRepository(obj: unknown): ValidationResult<GitReposit
 /** Validates a Sync; see {@link validateGitRepository}. */
 export function validateSync(obj: unknown): ValidationResult<Sync> {
   return validateAgainst<Sync>(SyncSchema, obj, syncRules);
+}
+
+function providerRules(obj: unknown, f: Findings): void {
+  const spec = at(obj, 'spec');
+  const address = at(spec, 'address');
+  if (typeof address === 'string') {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(address);
+    } catch {
+      // Never echo the address: a webhook URL is a credential.
+      f.add('spec.address', 'must be a valid URL');
+    }
+    if (parsed && (parsed.username !== '' || parsed.password !== ''))
+      f.add('spec.address', 'must not contain credentials; put them in the Secret named by secretRef');
+  }
+  f.positiveDuration(at(spec, 'timeout'), 'spec.timeout', SPEC_DURATION_MAX);
+}
+
+function regexRules(spec: unknown, key: string, f: Findings): void {
+  const list = at(spec, key);
+  if (!Array.isArray(list)) return;
+  list.forEach((expr: unknown, i) => {
+    if (typeof expr !== 'string') return;
+    try {
+      new RegExp(expr);
+    } catch (err) {
+      f.add(`spec.${key}[${i}]`, `must be a valid regular expression: ${(err as Error).message}`);
+    }
+  });
+}
+
+function alertRules(obj: unknown, f: Findings): void {
+  const spec = at(obj, 'spec');
+  regexRules(spec, 'inclusionList', f);
+  regexRules(spec, 'exclusionList', f);
+  const sources = at(spec, 'eventSources');
+  if (Array.isArray(sources)) {
+    sources.forEach((src: unknown, i) => {
+      if (at(src, 'matchLabels') !== undefined && at(src, 'name') !== '*')
+        f.add(`spec.eventSources[${i}].matchLabels`, 'needs name "*"');
+    });
+  }
+}
+
+function receiverRules(obj: unknown, f: Findings): void {
+  const spec = at(obj, 'spec');
+  f.positiveDuration(at(spec, 'interval'), 'spec.interval', SPEC_DURATION_MAX);
+  const resources = at(spec, 'resources');
+  if (Array.isArray(resources)) {
+    resources.forEach((r: unknown, i) => {
+      if (at(r, 'matchLabels') !== undefined && at(r, 'name') !== '*')
+        f.add(`spec.resources[${i}].matchLabels`, 'needs name "*"');
+      if (at(r, 'name') === '*' && at(r, 'matchLabels') === undefined)
+        f.add(`spec.resources[${i}].name`, '"*" needs matchLabels');
+    });
+  }
+}
+
+/** Validates a Provider; see {@link validateGitRepository}. */
+export function validateProvider(obj: unknown): ValidationResult<Provider> {
+  return validateAgainst<Provider>(ProviderSchema, obj, providerRules);
+}
+
+/** Validates an Alert; see {@link validateGitRepository}. */
+export function validateAlert(obj: unknown): ValidationResult<Alert> {
+  return validateAgainst<Alert>(AlertSchema, obj, alertRules);
+}
+
+/** Validates a Receiver; see {@link validateGitRepository}. */
+export function validateReceiver(obj: unknown): ValidationResult<Receiver> {
+  return validateAgainst<Receiver>(ReceiverSchema, obj, receiverRules);
 }

@@ -8,7 +8,14 @@ import { STEWARD_KINDS } from '../api/crds.js';
 import { applyDefaults } from '../api/defaults.js';
 import { parseDuration } from '../api/duration.js';
 import { type FieldError, Findings, joinPath, prefixPath, schemaErrors } from '../api/errors.js';
-import { type ValidationResult, validateGitRepository, validateSync } from '../api/validate.js';
+import {
+  type ValidationResult,
+  validateAlert,
+  validateGitRepository,
+  validateProvider,
+  validateReceiver,
+  validateSync,
+} from '../api/validate.js';
 import { API_GROUP } from '../core/constants.js';
 import { checkSyncWindows } from '../windows/index.js';
 import { type Config, ConfigSchema } from './schema.js';
@@ -61,7 +68,13 @@ type Validator = (obj: unknown) => ValidationResult<unknown>;
 const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
   ['GitRepository', validateGitRepository],
   ['Sync', validateSync],
+  ['Provider', validateProvider],
+  ['Alert', validateAlert],
+  ['Receiver', validateReceiver],
 ]);
+
+/** Kinds whose spec.interval the config's defaultInterval fills in. */
+const INTERVAL_KINDS = new Set(['GitRepository', 'Sync']);
 
 /**
  * Validates bootstrap objects of Steward's kinds in full, as the API server would, and swaps each for its
@@ -87,7 +100,7 @@ function checkBootstrap(config: Obj, f: Findings): void {
     }
     const spec = isObj(item.spec) ? item.spec : undefined;
     const withInterval =
-      spec && spec.interval === undefined
+      spec && spec.interval === undefined && INTERVAL_KINDS.has(String(item.kind))
         ? { ...item, spec: { ...spec, interval: config.defaultInterval } }
         : item;
     const result = validate(withInterval);
@@ -114,6 +127,13 @@ function checkRules(config: Obj, f: Findings): void {
   if (typeof metrics === 'number' && metrics !== 0 && metrics === at('ports.health')) {
     f.add('ports.health', `must differ from ports.metrics (both ${metrics})`);
   }
+  const webhook = at('ports.webhook');
+  for (const other of ['metrics', 'health'] as const) {
+    if (typeof webhook === 'number' && webhook !== 0 && webhook === at(`ports.${other}`))
+      f.add('ports.webhook', `must differ from ports.${other} (both ${webhook})`);
+  }
+  for (const path of ['notifications.dedupWindow', 'notifications.timeout', 'receivers.readTimeout'])
+    f.positiveDuration(at(path), path);
 
   const manager = at('fieldManager');
   if (typeof manager === 'string') {

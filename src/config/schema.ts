@@ -27,6 +27,9 @@ export const PortsSchema = Strict(
     // Separate from metrics so probes keep answering while a slow scrape holds the other port, and so a
     // NetworkPolicy can open one without the other; 8080/8081 are controller-runtime's defaults.
     health: Port('Port of /healthz and /readyz.', 8081),
+    // Receivers are the one surface reachable from outside the cluster (Git hosts call them): a port of their
+    // own lets the Service and NetworkPolicy expose them without exposing metrics. 9292 is Flux's.
+    webhook: Port('Port of the Receiver webhooks (/hook/...).', 9292),
   },
   { description: 'Listening ports; 0 picks a free port (tests).', default: {} },
 );
@@ -157,6 +160,33 @@ export const BootstrapObjectSchema = Type.Object({
   }),
 });
 
+export const NotificationsSchema = Strict(
+  {
+    dedupWindow: Duration(
+      'Identical notifications (same object, reason, message and revision) within this window are sent once; ' +
+        "Flux's notification-controller rate limit.",
+      { default: '5m' },
+    ),
+    timeout: Duration('Time limit of one delivery attempt to a provider.', { default: '15s' }),
+    maxRetries: Type.Integer({
+      description:
+        'Delivery attempts after the first, with exponential backoff, before a notification is dropped.',
+      minimum: 0,
+      maximum: 20,
+      default: 4,
+    }),
+  },
+  { description: 'How notifications to Providers are delivered.', default: {} },
+);
+
+export const ReceiversSchema = Strict(
+  {
+    maxBodyBytes: PositiveInteger('Largest request body a Receiver reads; larger calls get 413.', MiB),
+    readTimeout: Duration('Time limit to receive the headers and body of one call.', { default: '10s' }),
+  },
+  { description: 'Limits of the Receiver webhook server.', default: {} },
+);
+
 export const ConfigSchema = Strict({
   concurrency: PositiveInteger('How many objects reconcile at once.', 4),
   defaultInterval: Duration('spec.interval given to bootstrap objects of Steward kinds that leave it out.', {
@@ -195,6 +225,8 @@ export const ConfigSchema = Strict({
       'Allow and deny windows that hold automated syncs of the Syncs they select (Argo CD sync windows).',
     default: [],
   }),
+  notifications: NotificationsSchema,
+  receivers: ReceiversSchema,
   bootstrap: Type.Array(BootstrapObjectSchema, {
     description: 'Objects created at start when missing, such as the first GitRepository and Sync.',
     default: [],

@@ -16,12 +16,28 @@ export interface InvolvedObject {
 
 export type EventType = 'Normal' | 'Warning';
 
+/** One call of {@link EventRecorder.record}, as listeners (notifications, the status page) see it. */
+export interface RecordedEvent {
+  involvedObject: InvolvedObject;
+  type: EventType;
+  reason: string;
+  message: string;
+  /** Extra data such as `steward.dev/revision`; never secret. */
+  metadata: Readonly<Record<string, string>>;
+  timestamp: Date;
+  /** True when an identical event was recorded within the window and so not sent to the API server again. */
+  suppressed: boolean;
+}
+
+export type EventListener = (event: RecordedEvent) => void;
+
 export interface EventSink {
   createEvent(event: Record<string, unknown>): Promise<void>;
 }
 
 export class EventRecorder {
   private readonly recent = new Map<string, number>();
+  private readonly listeners = new Set<EventListener>();
 
   constructor(
     private readonly sink: EventSink,
@@ -42,7 +58,17 @@ export class EventRecorder {
     const key = `${obj.kind}/${obj.namespace}/${obj.name}|${type}|${reason}|${message}`;
     const at = this.now().getTime();
     const last = this.recent.get(key);
-    if (last !== undefined && at - last < this.windowMs) return;
+    const suppressed = last !== undefined && at - last < this.windowMs;
+    this.emit({
+      involvedObject: obj,
+      type,
+      reason,
+      message,
+      metadata: annotations ?? {},
+      timestamp: new Date(at),
+      suppressed,
+    });
+    if (suppressed) return;
     this.recent.set(key, at);
     if (this.recent.size > 10_000) this.evict(at);
     const ts = `${this.now().toISOString().slice(0, 19)}Z`;
@@ -74,6 +100,25 @@ export class EventRecorder {
       count: 1,
     };
     this.sink.createEvent(event).catch(this.onError);
+  }
+
+  /**
+   * Calls `listener` for every event recorded, including those suppressed as duplicates (each listener has its
+   * own idea of a duplicate). Listeners must not throw and must not block; returns the unsubscribe function.
+   */
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: RecordedEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
   }
 
   private evict(at: number): void {

@@ -55,6 +55,7 @@ describe('kubectl kustomize deploy/', () => {
         'ConfigMap/steward-config',
         'Deployment/steward',
         'Service/steward-metrics',
+        'Service/steward-webhook',
         'NetworkPolicy/steward',
       ].sort(),
     );
@@ -102,7 +103,7 @@ describe('kubectl kustomize deploy/', () => {
   });
 
   it('probes /healthz and /readyz on the health port, and exposes /metrics on the metrics port', () => {
-    expect(config.ports).toEqual({ metrics: 8080, health: 8081 });
+    expect(config.ports).toEqual({ metrics: 8080, health: 8081, webhook: 9292 });
     const { livenessProbe, readinessProbe, startupProbe } = container;
     expect(livenessProbe?.httpGet?.path).toBe('/healthz');
     expect(startupProbe?.httpGet?.path).toBe('/healthz');
@@ -111,6 +112,16 @@ describe('kubectl kustomize deploy/', () => {
       expect(resolvePort(container, probe?.httpGet?.port)).toBe(config.ports.health);
     }
     expect(resolvePort(container, 'http-metrics')).toBe(config.ports.metrics);
+    expect(resolvePort(container, 'http-webhook')).toBe(config.ports.webhook);
+  });
+
+  it('serves the Receiver webhooks through the steward-webhook Service', () => {
+    const svc = one(rendered.objects, 'Service', 'steward-webhook');
+    const spec = svc.spec as { ports: { name: string; port: number; targetPort: string }[] };
+    expect(spec.ports).toEqual([
+      expect.objectContaining({ name: 'http-webhook', port: 80, targetPort: 'http-webhook' }),
+    ]);
+    expect(resolvePort(container, spec.ports[0]?.targetPort)).toBe(config.ports.webhook);
   });
 
   it('serves the metrics port through the steward-metrics Service', () => {
@@ -128,7 +139,7 @@ describe('kubectl kustomize deploy/', () => {
     expect(labels).toMatchObject(spec.selector);
   });
 
-  it('admits ingress to the agent on the metrics port only', () => {
+  it('admits ingress to the agent on the metrics and webhook ports only', () => {
     const np = one(rendered.objects, 'NetworkPolicy', 'steward');
     const spec = np.spec as {
       podSelector: { matchLabels: Record<string, string> };
@@ -138,7 +149,7 @@ describe('kubectl kustomize deploy/', () => {
     expect(spec.policyTypes).toEqual(['Ingress']);
     expect(spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'steward' });
     const ports = spec.ingress.flatMap((r) => r.ports.map((p) => resolvePort(container, p.port)));
-    expect(ports).toEqual([config.ports.metrics]);
+    expect(ports).toEqual([config.ports.metrics, config.ports.webhook]);
   });
 
   it('keeps cluster-admin in its own, clearly named binding, and the agent role free of wildcards', () => {

@@ -21,7 +21,9 @@ const DEFAULTS = {
   concurrency: 4,
   defaultInterval: '10m',
   defaultTimeout: '5m',
-  ports: { metrics: 8080, health: 8081 },
+  ports: { metrics: 8080, health: 8081, webhook: 9292 },
+  notifications: { dedupWindow: '5m', timeout: '15s', maxRetries: 4 },
+  receivers: { maxBodyBytes: 1024 * 1024, readTimeout: '10s' },
   fieldManager: 'steward',
   lockdown: { noCrossNamespaceRefs: true, allowedClusterKinds: [], platformNamespaces: ['steward-system'] },
   render: {
@@ -61,7 +63,7 @@ describe('parseConfig defaults', () => {
   it('keeps what is set and defaults the rest of a section', () => {
     const config = parseConfig('concurrency: 8\nports: {metrics: 9090}\nrender: {maxObjects: 10}\n', FILE);
     expect(config.concurrency).toBe(8);
-    expect(config.ports).toEqual({ metrics: 9090, health: 8081 });
+    expect(config.ports).toEqual({ metrics: 9090, health: 8081, webhook: 9292 });
     expect(config.render).toEqual({ ...DEFAULTS.render, maxObjects: 10 });
   });
 
@@ -81,8 +83,12 @@ describe('parseConfig defaults', () => {
     expect(Object.isFrozen(config.bootstrap[0]?.metadata)).toBe(true);
   });
 
-  it('accepts port 0 for both ports (free ports, in tests)', () => {
-    expect(parseConfig('ports: {metrics: 0, health: 0}', FILE).ports).toEqual({ metrics: 0, health: 0 });
+  it('accepts port 0 for every port (free ports, in tests)', () => {
+    expect(parseConfig('ports: {metrics: 0, health: 0, webhook: 0}', FILE).ports).toEqual({
+      metrics: 0,
+      health: 0,
+      webhook: 0,
+    });
   });
 });
 
@@ -145,7 +151,9 @@ bootstrap:
     ],
     [
       'bootstrap: [{apiVersion: steward.dev/v1alpha1, kind: Kustomization, metadata: {name: a}}]',
-      [`${FILE}: bootstrap[0].kind: must be one of GitRepository, Sync for steward.dev`],
+      [
+        `${FILE}: bootstrap[0].kind: must be one of GitRepository, Sync, Provider, Alert, Receiver for steward.dev`,
+      ],
     ],
     [
       `bootstrap: [${git}, spec: {url: "https://h/r"}}, {apiVersion: steward.dev/v1beta1, kind: GitRepository, metadata: {name: fleet, namespace: steward-system}, spec: {url: "https://h/r"}}]`,
@@ -170,7 +178,7 @@ describe('parseConfig errors name the file and the key', () => {
     ['concurency: 4', 'concurency: unknown key (did you mean "concurrency"?)'],
     [
       'logLevel: debug',
-      'logLevel: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, knownControllers, leaderElection, lockdown, ports, render, syncWindows)',
+      'logLevel: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, knownControllers, leaderElection, lockdown, notifications, ports, receivers, render, syncWindows)',
     ],
     ['defaultInterval: 5 minutes', `defaultInterval: ${DURATION} (got "5 minutes")`],
     ['defaultInterval: 300', `defaultInterval: ${DURATION} (got 300)`],
@@ -178,7 +186,10 @@ describe('parseConfig errors name the file and the key', () => {
     ['ports: 8080', 'ports: must be an object (got 8080)'],
     ['ports: {metrics: 70000}', 'ports.metrics: must be an integer from 0 to 65535 (got 70000)'],
     ['ports: {metrics: 9000, health: 9000}', 'ports.health: must differ from ports.metrics (both 9000)'],
-    ['ports: {admin: 9000}', 'ports.admin: unknown key (known keys: health, metrics)'],
+    ['ports: {webhook: 8080}', 'ports.webhook: must differ from ports.metrics (both 8080)'],
+    ['notifications: {maxRetries: 50}', 'notifications.maxRetries: must be an integer from 0 to 20 (got 50)'],
+    ['receivers: {readTimeout: 0s}', 'receivers.readTimeout: must be greater than 0 (got "0s")'],
+    ['ports: {admin: 9000}', 'ports.admin: unknown key (known keys: health, metrics, webhook)'],
     ['fieldManager: ""', 'fieldManager: must be 1 to 128 bytes of printable characters (got "")'],
     ['fieldManager: "a\\tb"', 'fieldManager: must be 1 to 128 bytes of printable characters (got "a\\tb")'],
     [
@@ -233,7 +244,7 @@ describe('parseConfig errors name the file and the key', () => {
   it('reports every error at once, one line each', () => {
     // Unknown keys of an object come first, then its known keys in schema order.
     expect(errorLines('concurrency: x\nports: {metrics: -1}\nextra: 1\n')).toEqual([
-      `${FILE}: extra: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, knownControllers, leaderElection, lockdown, ports, render, syncWindows)`,
+      `${FILE}: extra: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, knownControllers, leaderElection, lockdown, notifications, ports, receivers, render, syncWindows)`,
       `${FILE}: concurrency: must be an integer >= 1 (got "x")`,
       `${FILE}: ports.metrics: must be an integer from 0 to 65535 (got -1)`,
     ]);
