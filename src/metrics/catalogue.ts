@@ -9,6 +9,8 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 const RECONCILE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 /** A ref listing takes ~20 ms; a fresh clone of a large repo can take tens of seconds. */
 const FETCH_BUCKETS = [0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+/** A webhook answers in tens of milliseconds; a slow chat service with retries can take tens of seconds. */
+const DELIVERY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 type ObjectLabels = 'kind' | 'namespace' | 'name';
 type SyncLabels = 'namespace' | 'name';
@@ -25,6 +27,9 @@ export interface Catalogue {
   driftCorrections: Counter<SyncLabels>;
   queueDepth: Gauge<'queue' | 'state'>;
   buildInfo: Gauge<'version'>;
+  notifications: Counter<'namespace' | 'provider' | 'type' | 'result'>;
+  notificationDeliveryDuration: Histogram<'type'>;
+  receiverRequests: Counter<'namespace' | 'name' | 'result'>;
 }
 
 /** Creates and registers the catalogue; `collectQueues` fills the queue gauge at each scrape. */
@@ -105,6 +110,25 @@ export function registerCatalogue(
       name: 'steward_build_info',
       help: 'Always 1; the version label names the running build.',
       labelNames: ['version'],
+      registers,
+    }),
+    notifications: new Counter({
+      name: 'steward_notifications_total',
+      help: 'Notifications handed to a Provider, by provider type and result (sent, failed, dropped).',
+      labelNames: ['namespace', 'provider', 'type', 'result'],
+      registers,
+    }),
+    notificationDeliveryDuration: new Histogram({
+      name: 'steward_notification_delivery_duration_seconds',
+      help: 'Time taken to deliver a notification that was sent, by provider type.',
+      labelNames: ['type'],
+      buckets: DELIVERY_BUCKETS,
+      registers,
+    }),
+    receiverRequests: new Counter({
+      name: 'steward_receiver_requests_total',
+      help: 'Webhook requests to a Receiver, by result (accepted, unauthorized, rejected, not_found).',
+      labelNames: ['namespace', 'name', 'result'],
       registers,
     }),
   };

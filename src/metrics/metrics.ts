@@ -5,6 +5,10 @@ import { registerCatalogue } from './catalogue.js';
 export type ReconcileResult = 'success' | 'failure';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
+/** `dropped`: a duplicate inside the rate-limit window; a delivery whose retries ran out is `failed`. */
+export type NotificationResult = 'sent' | 'failed' | 'dropped';
+/** `unauthorized`: a bad signature or token; `rejected`: a malformed request or an event the Receiver ignores. */
+export type ReceiverResult = 'accepted' | 'unauthorized' | 'rejected' | 'not_found';
 
 /** What a work queue reports to the queue-depth gauge at each scrape. */
 export type QueueStatsProvider = () => { queued: number; inFlight: number; delayed: number };
@@ -13,6 +17,15 @@ const CONDITION_STATUSES: readonly ConditionStatus[] = ['True', 'False', 'Unknow
 const APPLY_ACTIONS: readonly ApplyAction[] = ['created', 'configured', 'unchanged'];
 /** The kind whose apply, prune and drift counters are labelled by namespace and name only. */
 const SYNC_KIND = 'Sync';
+/** The kinds whose deletion removes the notification and receiver series (see `forget`). */
+const PROVIDER_KIND = 'Provider';
+const RECEIVER_KIND = 'Receiver';
+/**
+ * A `not_found` request is labelled with whatever namespace and name its sender asked for, and anyone can send
+ * one. Past this many distinct pairs, further ones are counted under an empty namespace and name so that a
+ * scan of made-up names cannot grow the agent's memory and Prometheus' series without bound.
+ */
+export const MAX_NOT_FOUND_RECEIVER_SERIES = 100;
 
 export interface MetricsOptions {
   /** Reported by steward_build_info. */
@@ -37,9 +50,21 @@ export interface Metrics {
   /** Counts a Sync's apply or prune ChangeSet: created/configured/unchanged as applied, deleted as pruned. */
   recordChanges(namespace: string, name: string, changeSet: ChangeSet): void;
   driftCorrected(namespace: string, name: string, objects?: number): void;
+  /** A notification for Provider `namespace/provider` (of provider type `type`) was sent, failed or dropped. */
+  notification(namespace: string, provider: string, type: string, result: NotificationResult): void;
+  /** A notification of provider type `type` was delivered in `seconds`. */
+  notificationDelivered(type: string, seconds: number): void;
+  /**
+   * A webhook request to Receiver `namespace/name` finished with `result`. For `not_found`, pass what the request
+   * named (or empty strings); beyond MAX_NOT_FOUND_RECEIVER_SERIES distinct names they are counted as empty.
+   */
+  receiverRequest(namespace: string, name: string, result: ReceiverResult): void;
   /** Reports a queue's stats at every scrape until the returned function is called. */
   watchQueue(queue: string, stats: QueueStatsProvider): () => void;
-  /** Removes every series of an object, so a deleted object stops being exported (as Flux does since 2.1). */
+  /**
+   * Removes every series of an object, so a deleted object stops being exported (as Flux does since 2.1): for a
+   * Provider its notification counts, for a Receiver its request counts.
+   */
   forget(kind: string, namespace: string, name: string): void;
 }
 
@@ -49,6 +74,8 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
   const queues = new Map<string, QueueStatsProvider>();
+  // Keys (objectKey) of the Receivers that not_found requests named, to cap their number.
+  const notFoundReceivers = new Set<string>();
   const m = registerCatalogue(registry, (gauge) => {
     // Rebuilt at every scrape so a queue that stopped being watched leaves no stale series.
     gauge.reset();
@@ -123,6 +150,31 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       m.driftCorrections.inc({ namespace, name }, objects);
       track(SYNC_KIND, namespace, name, 'drift', () => m.driftCorrections.remove({ namespace, name }));
     },
+    notification(namespace, provider, type, result) {
+      const labels = { namespace, provider, type, result };
+      m.notifications.inc(labels);
+      track(PROVIDER_KIND, namespace, provider, `notification/${type}/${result}`, () =>
+        m.notifications.remove(labels),
+      );
+    },
+    notificationDelivered(type, seconds) {
+      m.notificationDeliveryDuration.observe({ type }, seconds);
+    },
+    receiverRequest(namespace, name, result) {
+      let labels = { namespace, name, result };
+      if (result === 'not_found') {
+        const key = objectKey(RECEIVER_KIND, namespace, name);
+        if (notFoundReceivers.has(key) || notFoundReceivers.size < MAX_NOT_FOUND_RECEIVER_SERIES) {
+          notFoundReceivers.add(key);
+        } else {
+          labels = { namespace: '', name: '', result };
+        }
+      }
+      m.receiverRequests.inc(labels);
+      track(RECEIVER_KIND, labels.namespace, labels.name, `requests/${result}`, () =>
+        m.receiverRequests.remove(labels),
+      );
+    },
     watchQueue(queue, stats) {
       queues.set(queue, stats);
       return () => {
@@ -133,6 +185,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       const key = objectKey(kind, namespace, name);
       for (const remove of series.get(key)?.values() ?? []) remove();
       series.delete(key);
+      notFoundReceivers.delete(key);
     },
   };
 }

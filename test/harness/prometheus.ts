@@ -1,6 +1,7 @@
 /**
- * A real Prometheus (the Debian `prometheus` binary from PATH) for tests: a config of its own with one job,
- * `steward`, scraping static targets every second; a temp TSDB; the web API on 127.0.0.1 and a free port.
+ * A real Prometheus (the Debian `prometheus` binary from PATH) for tests: a config of its own with one job
+ * (`steward` unless told otherwise) scraping static targets every second, optionally rule files evaluated at the
+ * same interval; a temp TSDB; the web API on 127.0.0.1 and a free port.
  * Prometheus 2.42 hands new targets to its scrape loops on a 5 s tick, so the first sample lands about 6 s after
  * start even at a 1 s interval: wait with `waitFor`, never with a fixed sleep.
  */
@@ -8,13 +9,36 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 export interface PrometheusOptions {
   /** Scrape (and rule evaluation) interval; Prometheus duration syntax. Default `1s`. */
   scrapeInterval?: string;
   /** How long to wait for `/-/ready`. Default 15 s. */
   readyTimeoutMs?: number;
+  /** The scrape job's name, the `job` label of every series it scrapes. Default `steward`. */
+  job?: string;
+  /** Rule files to load, by file name (no directories): their contents, written next to the config. */
+  ruleFiles?: Readonly<Record<string, string>>;
+}
+
+/** An alert as `/api/v1/alerts` reports it: pending or firing. */
+export interface PromAlert {
+  labels: Readonly<Record<string, string>>;
+  annotations: Readonly<Record<string, string>>;
+  state: 'pending' | 'firing';
+  value: number;
+}
+
+/** A rule as `/api/v1/rules` reports it after its evaluations. */
+export interface PromRule {
+  group: string;
+  name: string;
+  type: 'alerting' | 'recording';
+  /** `ok`, `err`, or `unknown` before the first evaluation. */
+  health: string;
+  lastError: string;
+  lastEvaluation: string;
 }
 
 /** One element of an instant query's answer; a scalar answer is one sample with no labels. */
@@ -38,16 +62,20 @@ export interface PrometheusHandle {
     accept: (samples: PromSample[]) => T | undefined,
     opts?: { timeoutMs?: number; what?: string },
   ): Promise<T>;
+  /** The alerts of the loaded rules that are pending or firing now. */
+  alerts(): Promise<PromAlert[]>;
+  /** Every loaded rule with its health after the last evaluation. */
+  rules(): Promise<PromRule[]>;
   /** What Prometheus wrote to stderr so far (its log), for failure messages. */
   log(): string;
   stop(): Promise<void>;
 }
 
-const JOB = 'steward';
+const DEFAULT_JOB = 'steward';
 const LOG_LIMIT = 64 * 1024;
 const POLL_MS = 200;
 
-/** Starts Prometheus scraping `targets` (`host:port`) as job `steward`, and resolves once it is ready. */
+/** Starts Prometheus scraping `targets` (`host:port`) as one job, and resolves once it is ready. */
 export async function startPrometheus(
   targets: readonly string[],
   opts: PrometheusOptions = {},
@@ -55,10 +83,16 @@ export async function startPrometheus(
   const interval = opts.scrapeInterval ?? '1s';
   const dir = await mkdtemp(join(tmpdir(), 'steward-prometheus-'));
   const configPath = join(dir, 'prometheus.yml');
+  const ruleFiles = Object.entries(opts.ruleFiles ?? {});
+  for (const [name, text] of ruleFiles) {
+    if (basename(name) !== name) throw new Error(`rule file ${name}: give a file name without directories`);
+    await writeFile(join(dir, name), text);
+  }
   // JSON is YAML, and it spares us quoting rules.
   const config = {
     global: { scrape_interval: interval, scrape_timeout: interval, evaluation_interval: interval },
-    scrape_configs: [{ job_name: JOB, static_configs: [{ targets: [...targets] }] }],
+    ...(ruleFiles.length > 0 ? { rule_files: ruleFiles.map(([name]) => name) } : {}),
+    scrape_configs: [{ job_name: opts.job ?? DEFAULT_JOB, static_configs: [{ targets: [...targets] }] }],
   };
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
 
@@ -101,10 +135,38 @@ export async function startPrometheus(
     return parseQueryResponse(promql, res.status, await res.text());
   };
 
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${url}${path}`);
+    const body = (await res.json()) as { status?: string; error?: string; data?: T };
+    if (body.status !== 'success' || body.data === undefined) {
+      throw new Error(`GET ${path}: HTTP ${res.status}: ${body.error ?? 'no data'}`);
+    }
+    return body.data;
+  };
+
   let stopping: Promise<void> | undefined;
   return {
     url,
     query,
+    async alerts() {
+      const data = await api<{ alerts: (Omit<PromAlert, 'value'> & { value: string })[] }>('/api/v1/alerts');
+      return data.alerts.map((a) => ({ ...a, value: promNumber(a.value) }));
+    },
+    async rules() {
+      const data = await api<{ groups: { name: string; rules: Omit<PromRule, 'group'>[] }[] }>(
+        '/api/v1/rules',
+      );
+      return data.groups.flatMap((g) =>
+        g.rules.map((r) => ({
+          group: g.name,
+          name: r.name,
+          type: r.type,
+          health: r.health,
+          lastError: r.lastError ?? '',
+          lastEvaluation: r.lastEvaluation,
+        })),
+      );
+    },
     async waitFor(promql, accept, o = {}) {
       const deadline = Date.now() + (o.timeoutMs ?? 15_000);
       let last = 'no answer yet';
@@ -180,7 +242,8 @@ function promNumber(v: string | undefined): number {
   return v === undefined ? Number.NaN : Number(v);
 }
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now; nothing listens on it until someone binds it. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

@@ -1,8 +1,8 @@
 /**
  * The agent's metrics as an operator sees them: a real Prometheus scrapes the real agent (reconciling a real Git
  * repository into the sandbox) every second, and the PromQL in docs/metrics.md answers. Also holds
- * docs/metrics.md to the truth: every metric it lists is exported, with the type and labels it states, and
- * every steward_ metric exported is listed.
+ * docs/metrics.md to the truth: every metric it lists is exported, with the type and labels it states, every
+ * steward_ metric exported is listed, and every example query in it runs.
  */
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
@@ -202,9 +202,21 @@ describe('Prometheus scraping the agent', () => {
   it('exports exactly the steward_ metrics docs/metrics.md lists, with their types and labels', async () => {
     const documented = await documentedMetrics();
     expect(documented.size).toBeGreaterThan(0);
+    // Notifications and webhook requests need a Provider's endpoint and a sender; record one of each through the
+    // agent's own Metrics, so their series on the live scrape are held to the documented labels too.
+    const recorded = [
+      'steward_notifications_total',
+      'steward_notification_delivery_duration_seconds',
+      'steward_receiver_requests_total',
+    ];
+    agent.agent.metrics.notification('default', 'chat', 'slack', 'sent');
+    agent.agent.metrics.notificationDelivered('slack', 0.05);
+    agent.agent.metrics.receiverRequest('default', 'github', 'accepted');
     const res = await fetch(`http://127.0.0.1:${agent.agent.port}/metrics`);
     const text = await res.text();
     const scraped = new Map([...parseExposition(text)].filter(([name]) => name.startsWith('steward_')));
+    for (const name of recorded)
+      expect(scraped.get(name)?.samples.length, `${name}: samples`).toBeGreaterThan(0);
 
     expect([...scraped.keys()].sort(), 'steward_ metric families: scraped vs documented').toEqual(
       [...documented.keys()].sort(),

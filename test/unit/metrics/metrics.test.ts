@@ -1,6 +1,6 @@
 import { register as globalRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../../../src/metrics/metrics.js';
+import { createMetrics, MAX_NOT_FOUND_RECEIVER_SERIES } from '../../../src/metrics/metrics.js';
 import { find, parseSamples, value } from './exposition.js';
 
 const web = { kind: 'Sync', namespace: 'team-a', name: 'web' };
@@ -145,6 +145,130 @@ describe('createMetrics', () => {
     metrics.reconciled('Sync', 'team-a', 'web', 'success', 1);
     expect(value(await scrape(metrics), 'steward_reconcile_total', { ...web, result: 'success' })).toBe(1);
     metrics.forget('Sync', 'team-a', 'never-seen');
+  });
+
+  it('counts notifications by provider, type and result, and observes delivery time by type', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.notification('team-a', 'chat', 'slack', 'sent');
+    metrics.notification('team-a', 'chat', 'slack', 'sent');
+    metrics.notification('team-a', 'chat', 'slack', 'dropped');
+    metrics.notification('team-a', 'chat', 'slack', 'failed');
+    metrics.notification('team-b', 'hook', 'generic-hmac', 'sent');
+    metrics.notificationDelivered('slack', 0.04);
+    metrics.notificationDelivered('slack', 12);
+    metrics.notificationDelivered('generic-hmac', 0.2);
+    const samples = await scrape(metrics);
+    const chat = { namespace: 'team-a', provider: 'chat', type: 'slack' };
+    expect(value(samples, 'steward_notifications_total', { ...chat, result: 'sent' })).toBe(2);
+    expect(value(samples, 'steward_notifications_total', { ...chat, result: 'dropped' })).toBe(1);
+    expect(value(samples, 'steward_notifications_total', { ...chat, result: 'failed' })).toBe(1);
+    expect(
+      value(samples, 'steward_notifications_total', {
+        namespace: 'team-b',
+        provider: 'hook',
+        result: 'sent',
+      }),
+    ).toBe(1);
+    expect(find(samples, 'steward_notifications_total')).toHaveLength(4);
+    const slack = { type: 'slack' };
+    expect(value(samples, 'steward_notification_delivery_duration_seconds_count', slack)).toBe(2);
+    expect(value(samples, 'steward_notification_delivery_duration_seconds_sum', slack)).toBeCloseTo(12.04);
+    expect(
+      value(samples, 'steward_notification_delivery_duration_seconds_bucket', { ...slack, le: '0.01' }),
+    ).toBe(0);
+    expect(
+      value(samples, 'steward_notification_delivery_duration_seconds_bucket', { ...slack, le: '0.05' }),
+    ).toBe(1);
+    expect(
+      value(samples, 'steward_notification_delivery_duration_seconds_bucket', { ...slack, le: '10' }),
+    ).toBe(1);
+    expect(
+      value(samples, 'steward_notification_delivery_duration_seconds_bucket', { ...slack, le: '30' }),
+    ).toBe(2);
+    const sample = find(samples, 'steward_notification_delivery_duration_seconds_count', {
+      type: 'generic-hmac',
+    });
+    expect(sample.map((s) => s.labels)).toEqual([{ type: 'generic-hmac' }]);
+  });
+
+  it('counts receiver requests by result', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const results = ['accepted', 'accepted', 'unauthorized', 'rejected', 'not_found'] as const;
+    for (const result of results) metrics.receiverRequest('team-a', 'github', result);
+    const samples = await scrape(metrics);
+    const github = { namespace: 'team-a', name: 'github' };
+    expect(value(samples, 'steward_receiver_requests_total', { ...github, result: 'accepted' })).toBe(2);
+    expect(value(samples, 'steward_receiver_requests_total', { ...github, result: 'unauthorized' })).toBe(1);
+    expect(value(samples, 'steward_receiver_requests_total', { ...github, result: 'rejected' })).toBe(1);
+    expect(value(samples, 'steward_receiver_requests_total', { ...github, result: 'not_found' })).toBe(1);
+    expect(find(samples, 'steward_receiver_requests_total')).toHaveLength(4);
+  });
+
+  it('counts not_found requests for names beyond the cap under an empty namespace and name', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    for (let i = 0; i < MAX_NOT_FOUND_RECEIVER_SERIES + 50; i++) {
+      metrics.receiverRequest('scan', `guess-${i}`, 'not_found');
+    }
+    // A name seen before the cap keeps its own series; the other results are never capped.
+    metrics.receiverRequest('scan', 'guess-0', 'not_found');
+    metrics.receiverRequest('team-a', 'github', 'accepted');
+    let samples = await scrape(metrics);
+    const notFound = find(samples, 'steward_receiver_requests_total', { result: 'not_found' });
+    expect(notFound).toHaveLength(MAX_NOT_FOUND_RECEIVER_SERIES + 1);
+    expect(value(samples, 'steward_receiver_requests_total', { name: 'guess-0', result: 'not_found' })).toBe(
+      2,
+    );
+    expect(
+      value(samples, 'steward_receiver_requests_total', { namespace: '', name: '', result: 'not_found' }),
+    ).toBe(50);
+    expect(value(samples, 'steward_receiver_requests_total', { name: 'github', result: 'accepted' })).toBe(1);
+
+    // Forgetting one frees its place under the cap.
+    metrics.forget('Receiver', 'scan', 'guess-1');
+    metrics.receiverRequest('scan', 'late', 'not_found');
+    samples = await scrape(metrics);
+    expect(find(samples, 'steward_receiver_requests_total', { name: 'guess-1' })).toHaveLength(0);
+    expect(value(samples, 'steward_receiver_requests_total', { name: 'late', result: 'not_found' })).toBe(1);
+  });
+
+  it('forget of a Provider removes its notification series, of a Receiver its request series', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.notification('team-a', 'chat', 'slack', 'sent');
+    metrics.notification('team-a', 'chat', 'slack', 'failed');
+    metrics.notification('team-a', 'pager', 'alertmanager', 'sent');
+    metrics.notification('team-b', 'chat', 'slack', 'sent');
+    metrics.notificationDelivered('slack', 0.1);
+    metrics.receiverRequest('team-a', 'github', 'accepted');
+    metrics.receiverRequest('team-a', 'github', 'unauthorized');
+    metrics.receiverRequest('team-a', 'gitlab', 'accepted');
+    metrics.receiverRequest('team-a', 'chat', 'accepted');
+    // Objects of other kinds with the same names keep their series.
+    metrics.setCondition('Sync', 'team-a', 'chat', 'Ready', 'True');
+    metrics.setCondition('Sync', 'team-a', 'github', 'Ready', 'True');
+
+    metrics.forget('Provider', 'team-a', 'chat');
+    let samples = await scrape(metrics);
+    const notifications = find(samples, 'steward_notifications_total').map(
+      (s) => `${s.labels.namespace}/${s.labels.provider}/${s.labels.result}`,
+    );
+    expect(notifications.sort()).toEqual(['team-a/pager/sent', 'team-b/chat/sent']);
+    expect(value(samples, 'steward_receiver_requests_total', { name: 'chat', result: 'accepted' })).toBe(1);
+    // Delivery time is by provider type only: no Provider owns it.
+    expect(value(samples, 'steward_notification_delivery_duration_seconds_count', { type: 'slack' })).toBe(1);
+
+    metrics.forget('Receiver', 'team-a', 'github');
+    samples = await scrape(metrics);
+    const requests = find(samples, 'steward_receiver_requests_total').map((s) => s.labels.name);
+    expect(requests.sort()).toEqual(['chat', 'gitlab']);
+    expect(find(samples, 'steward_condition', { kind: 'Sync', status: 'True' }).map((s) => s.value)).toEqual([
+      1, 1,
+    ]);
+    expect(find(samples, 'steward_notifications_total', { provider: 'pager' })).toHaveLength(1);
+
+    // Counting again after forget starts afresh.
+    metrics.notification('team-a', 'chat', 'slack', 'sent');
+    samples = await scrape(metrics);
+    expect(value(samples, 'steward_notifications_total', { namespace: 'team-a', provider: 'chat' })).toBe(1);
   });
 
   it('exposes single metrics through the registry as text', async () => {
