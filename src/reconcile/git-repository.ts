@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import type { GitRepository } from '../api/index.js';
 import { parseDuration, validateGitRepository } from '../api/index.js';
 import { jsonEqual } from '../apply/index.js';
-import { GROUP_VERSION } from '../core/constants.js';
+import { GROUP_VERSION, RECONCILE_REQUEST_ANNOTATION } from '../core/constants.js';
 import { Reasons, ReconcileError } from '../core/types.js';
 import type { GitAuth } from '../sources/git/index.js';
 import { GitSourceError, lastArtifact, syncArtifact, toReconcileError } from '../sources/git/index.js';
 import type { Outcome } from './conditions.js';
-import { conditionsFor } from './conditions.js';
+import { conditionsFor, readyStatus } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import { recordOutcome } from './observe.js';
@@ -51,6 +51,12 @@ export async function reconcileGitRepository(
     ...(meta.uid ? { uid: meta.uid } : {}),
   };
   const started = Date.now();
+  // Flux's reconcile.fluxcd.io/requestedAt contract: status says which request was handled, so
+  // `steward reconcile` (and a Receiver's caller) can tell when its request was acted on.
+  const requested = (raw.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[
+    RECONCILE_REQUEST_ANNOTATION
+  ];
+  const handled = requested ? { lastHandledReconcileAt: requested } : {};
   const checked = validateGitRepository(raw);
   const prevStatus = ((raw.status ?? {}) as GitRepository['status']) ?? {};
   const conditions = (prevStatus?.conditions ?? []) as Parameters<typeof conditionsFor>[0];
@@ -87,6 +93,7 @@ export async function reconcileGitRepository(
     ctx.artifacts.set(meta.namespace, meta.name, a);
     const message = `stored artifact for revision '${a.revision}'`;
     const status = {
+      ...handled,
       observedGeneration: generation,
       conditions: conditionsFor(
         conditions,
@@ -121,6 +128,9 @@ export async function reconcileGitRepository(
         );
       }
       ctx.events.record(involved, 'Normal', 'NewArtifact', message, { 'steward.dev/revision': a.revision });
+    } else if (readyStatus(conditions) === 'False') {
+      // Recovered on the same revision: said once, as Flux's source-controller does, so the failure is closed.
+      ctx.events.record(involved, 'Normal', 'Succeeded', message, { 'steward.dev/revision': a.revision });
     }
     recordOutcome(ctx, KIND, meta, status.conditions, 'success', started);
     return { requeueAfterMs: intervalMs };
@@ -138,9 +148,12 @@ export async function reconcileGitRepository(
       rfc3339(ctx.now()),
     );
     recordOutcome(ctx, KIND, meta, failed, 'failure', started);
-    await write(ctx, meta, { ...prevStatus, observedGeneration: generation, conditions: failed }).catch(
-      (werr: unknown) => log.warn({ err: werr }, 'status update failed'),
-    );
+    await write(ctx, meta, {
+      ...prevStatus,
+      ...handled,
+      observedGeneration: generation,
+      conditions: failed,
+    }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
     ctx.events.record(involved, 'Warning', e.reason, e.message);
     log.warn({ reason: e.reason, error: e.message }, 'source fetch failed');
     throw e;
