@@ -47,7 +47,7 @@ export async function startAgent(o: AgentStartOptions): Promise<AgentProcess> {
     configPath,
     [
       `concurrency: ${o.concurrency}`,
-      'ports: {metrics: 0, health: 0}',
+      'ports: {metrics: 0, health: 0, webhook: 0}',
       `artifactsDir: ${join(o.dir, 'artifacts')}`,
       'leaderElection: {enabled: false}',
       '',

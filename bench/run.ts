@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --sizes 100,1000 --concurrency 4 ...]`: Steward against Flux's published benchmark shape
- * (N apps × 4 objects), with kubectl's server-side apply of the same objects as the baseline. Prints a markdown
- * table and the target checks, and writes the same data to bench/results/latest.json. A missed target is
+ * `npm run bench [-- syncs|receiver] [-- --sizes 100,1000 --concurrency 4 ...]`: Steward against Flux's published
+ * benchmark shape (N apps × 4 objects), with kubectl's server-side apply of the same objects as the baseline, and
+ * the receiver latency bench (webhook call to new revision applied). Prints markdown tables and the target
+ * checks, and writes the same data to bench/results/latest.json. A missed target is
  * reported, never an exit status: speed and memory targets live here, not in the tests.
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -15,11 +16,18 @@ import { heapText, summarizeHeap } from './heapsnapshot.js';
 import type { KubectlResult } from './kubectl.js';
 import { runKubectl } from './kubectl.js';
 import { killAllNow, stopAll } from './procs.js';
+import type { ReceiverBenchResult } from './receiver.js';
+import { RECEIVER_TARGETS, runReceiverBench } from './receiver.js';
+import { receiverChecks, receiverChecksText, receiverTable } from './receiver-report.js';
 import type { SizeResult } from './report.js';
 import { checks, checksText, details, TARGETS, table } from './report.js';
 import { runSteward } from './steward.js';
 
-const USAGE = `usage: npm run bench -- [options]
+const USAGE = `usage: npm run bench -- [syncs] [receiver] [options]
+  syncs               only the N-Syncs bench (time, memory, no-op resync, kubectl baseline)
+  receiver            only the receiver latency bench (webhook call to new revision applied)
+                      (both when neither is named)
+  --receiver-rounds 30  commit, push and call rounds of the receiver bench
   --sizes 100,1000    app counts to run (each app: a Deployment, ServiceAccount, Service, Ingress)
   --concurrency 4     the agent's concurrency
   --timeout 600       seconds to wait for all Syncs to become Ready (and for the no-op resync)
@@ -31,6 +39,10 @@ const USAGE = `usage: npm run bench -- [options]
   --cpu-prof          profile the agent (V8 CPU profile) and print where its CPU time went
   --heap-snapshot     snapshot the agent's heap once all Syncs are Ready and print what fills it
   --out FILE          where to write the JSON (default bench/results/latest.json)`;
+
+/** The benches `npm run bench -- <name>` selects; all of them when none is named. */
+const BENCHES = ['syncs', 'receiver'] as const;
+type Bench = (typeof BENCHES)[number];
 
 /** The repository root: this file runs as bench/dist/bench/run.js. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -45,7 +57,8 @@ function options() {
 }
 
 function parseOptions() {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
       sizes: { type: 'string', default: '100,1000' },
       concurrency: { type: 'string', default: '4' },
@@ -57,6 +70,7 @@ function parseOptions() {
       'no-kubectl': { type: 'boolean', default: false },
       'heap-snapshot': { type: 'boolean', default: false },
       'agent-node-options': { type: 'string', default: '' },
+      'receiver-rounds': { type: 'string', default: '30' },
       out: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
       help: { type: 'boolean', default: false },
     },
@@ -70,7 +84,12 @@ function parseOptions() {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${v}`);
     return n;
   };
+  const unknown = positionals.filter((p) => !BENCHES.includes(p as Bench));
+  if (unknown.length > 0)
+    throw new Error(`unknown bench ${unknown.join(', ')}: choose from ${BENCHES.join(', ')}`);
   return {
+    benches: positionals.length > 0 ? (positionals as Bench[]) : [...BENCHES],
+    receiverRounds: int('receiver-rounds', values['receiver-rounds']),
     sizes: values.sizes.split(',').map((v) => int('sizes', v.trim())),
     concurrency: int('concurrency', values.concurrency),
     timeoutMs: int('timeout', values.timeout) * 1000,
@@ -122,7 +141,7 @@ async function main(): Promise<number> {
   const failures: { n: number; error: string }[] = [];
   const profiles: { n: number; hotSpots: Awaited<ReturnType<typeof summarize>> }[] = [];
   const heaps: { n: number; summary: HeapSummary }[] = [];
-  for (const n of o.sizes) {
+  for (const n of o.benches.includes('syncs') ? o.sizes : []) {
     if (interrupted) break;
     try {
       const profileDir = join(resultsDir, 'profiles', `n${n}-${Date.now()}`);
@@ -163,6 +182,26 @@ async function main(): Promise<number> {
       progress(`N=${n} failed: ${error}`);
     }
   }
+  let receiver: ReceiverBenchResult | undefined;
+  if (o.benches.includes('receiver') && !interrupted) {
+    try {
+      progress(`receiver: ${o.receiverRounds} rounds`);
+      receiver = await runReceiverBench({
+        mainJs,
+        env,
+        settleMs: o.settleMs,
+        rounds: o.receiverRounds,
+        roundTimeoutMs: 30_000,
+        progress,
+      });
+    } catch (err) {
+      if (!interrupted) {
+        const error = err instanceof Error ? err.message : String(err);
+        failures.push({ n: 0, error: `receiver bench: ${error}` });
+        progress(`receiver bench failed: ${error}`);
+      }
+    }
+  }
   if (interrupted) return 130;
 
   const targetChecks = checks(results);
@@ -173,15 +212,20 @@ async function main(): Promise<number> {
       `${availableParallelism()} CPUs, load ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
-    '',
-    table(results),
-    '',
-    'Targets:',
-    checksText(targetChecks),
-    '',
-    'Patch counts include the dry-run applies (the sandbox counts them as patches); writes are proven by ' +
-      'resourceVersions. Sync status patches and Events are bookkeeping, counted apart.',
-    details(results),
+    ...(results.length > 0
+      ? [
+          '',
+          table(results),
+          '',
+          'Targets:',
+          checksText(targetChecks),
+          '',
+          'Patch counts include the dry-run applies (the sandbox counts them as patches); writes are proven by ' +
+            'resourceVersions. Sync status patches and Events are bookkeeping, counted apart.',
+          details(results),
+        ]
+      : []),
+    ...(receiver ? ['', receiverTable(receiver), '', 'Targets:', receiverChecksText(receiver)] : []),
     ...(o.heapSnapshot
       ? ['(--heap-snapshot: the peak RSS after all were Ready includes the memory of writing the snapshot)']
       : []),
@@ -198,9 +242,10 @@ async function main(): Promise<number> {
         date: new Date().toISOString(),
         machine: { cpus: availableParallelism(), node: process.version, loadavg: loadavg() },
         options: { ...o, out: undefined },
-        targets: TARGETS,
+        targets: { ...TARGETS, receiver: RECEIVER_TARGETS },
         results,
         checks: targetChecks,
+        receiver: receiver ? { ...receiver, checks: receiverChecks(receiver) } : undefined,
         failures,
         profiles,
         heaps,

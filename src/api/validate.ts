@@ -16,7 +16,7 @@ import {
   HTTP_NEEDS_INSECURE_RULE,
 } from './schema/git-repository.js';
 import { type Alert, AlertSchema, type Provider, ProviderSchema } from './schema/notification.js';
-import { type Receiver, ReceiverSchema } from './schema/receiver.js';
+import { RECEIVER_RESOURCE_API_VERSION, type Receiver, ReceiverSchema } from './schema/receiver.js';
 import { type Sync, SyncSchema } from './schema/sync.js';
 
 /** The outcome of validating one object: the defaulted value, or every problem found. */
@@ -154,8 +154,89 @@ function regexRules(spec: unknown, key: string, f: Findings): void {
       new RegExp(expr);
     } catch (err) {
       f.add(`spec.${key}[${i}]`, `must be a valid regular expression: ${(err as Error).message}`);
+      return;
     }
+    const risk = regexRisk(expr);
+    if (risk) f.add(`spec.${key}[${i}]`, risk);
   });
+}
+
+/**
+ * Alert expressions are written by tenants and run in the agent on every event message, with JavaScript's
+ * backtracking engine where Flux has Go's linear-time RE2. Refused: what RE2 refuses too (backreferences), and
+ * a group repeated without bound that itself repeats, such as `(a+)+` or `(\w+\s?)*`, which can take
+ * exponential time on some messages. A bounded repeat such as `(\d+\.){3}` stays allowed.
+ */
+export function regexRisk(source: string): string | undefined {
+  const repeats: boolean[] = [false]; // per open group: does something inside it repeat?
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === '(') {
+      repeats.push(false);
+      i += 1;
+      continue;
+    }
+    // One atom: an escape, a character class, the end of a group, or a plain character; then its quantifier.
+    let innerRepeats = false;
+    if (c === '\\') {
+      const next = source[i + 1] ?? '';
+      if (/[1-9]/.test(next) || (next === 'k' && source[i + 2] === '<'))
+        return 'must not use backreferences (Go regexp, which Flux uses, has none)';
+      i += 2;
+    } else if (c === '[') {
+      i = classEnd(source, i);
+    } else if (c === ')') {
+      innerRepeats = repeats.pop() ?? false;
+      i += 1;
+    } else {
+      i += 1;
+    }
+    const q = quantifier(source, i);
+    if (q && innerRepeats && q.unbounded)
+      return 'must not repeat without bound a group that itself repeats (such as (a+)+): it can take exponential time';
+    if (q) i += q.length;
+    if (q?.repeats || innerRepeats) repeats[repeats.length - 1] = true;
+  }
+  return undefined;
+}
+
+/** Index after the character class opening at `start`. */
+function classEnd(source: string, start: number): number {
+  let i = start + 1;
+  if (source[i] === '^') i += 1;
+  if (source[i] === ']') i += 1;
+  while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+  return i + 1;
+}
+
+/** The quantifier at `i`, if any: how long it is, whether it repeats, whether without bound. */
+function quantifier(
+  source: string,
+  i: number,
+): { length: number; repeats: boolean; unbounded: boolean } | undefined {
+  const c = source[i];
+  let length = 0;
+  let repeats = false;
+  let unbounded = false;
+  if (c === '*' || c === '+') {
+    length = 1;
+    repeats = true;
+    unbounded = true;
+  } else if (c === '?') {
+    length = 1;
+  } else if (c === '{') {
+    const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+    if (!m) return undefined;
+    length = m[0].length;
+    const max = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3]);
+    repeats = max > 1;
+    unbounded = max === Number.POSITIVE_INFINITY;
+  } else {
+    return undefined;
+  }
+  if (source[i + length] === '?') length += 1; // lazy
+  return { length, repeats, unbounded };
 }
 
 function alertRules(obj: unknown, f: Findings): void {
@@ -181,8 +262,20 @@ function receiverRules(obj: unknown, f: Findings): void {
         f.add(`spec.resources[${i}].matchLabels`, 'needs name "*"');
       if (at(r, 'name') === '*' && at(r, 'matchLabels') === undefined)
         f.add(`spec.resources[${i}].name`, '"*" needs matchLabels');
+      // Only Steward's own kinds can be triggered; a Flux apiVersion copied over would fail on every call.
+      const apiVersion = at(r, 'apiVersion');
+      if (apiVersion !== undefined && apiVersion !== RECEIVER_RESOURCE_API_VERSION)
+        f.add(
+          `spec.resources[${i}].apiVersion`,
+          `must be "${RECEIVER_RESOURCE_API_VERSION}" (got ${showValue(apiVersion)})`,
+        );
     });
   }
+  // Only GitHub and GitLab calls carry an event type: a filter on the others would silently never apply.
+  const type = at(spec, 'type');
+  const events = at(spec, 'events');
+  if (Array.isArray(events) && events.length > 0 && type !== 'github' && type !== 'gitlab')
+    f.add('spec.events', `only github and gitlab Receivers filter by event (type is ${showValue(type)})`);
 }
 
 /** Validates a Provider; see {@link validateGitRepository}. */

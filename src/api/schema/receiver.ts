@@ -14,6 +14,9 @@ import { CommonStatusProperties, LocalObjectReference, ObjectMetaSchema } from '
 export const RECEIVER_TYPES = ['github', 'gitlab', 'generic-hmac', 'generic'] as const;
 export type ReceiverType = (typeof RECEIVER_TYPES)[number];
 
+/** The API version of every object a Receiver can trigger: Steward's own kinds. */
+export const RECEIVER_RESOURCE_API_VERSION = GROUP_VERSION;
+
 /** The kinds a Receiver can trigger. */
 export const RECEIVER_RESOURCE_KINDS = [
   'GitRepository',
@@ -25,7 +28,7 @@ export const RECEIVER_RESOURCE_KINDS = [
 export const ReceiverResourceSchema = Strict(
   {
     apiVersion: Type.Optional(
-      Type.String({ description: 'API version of the object; steward.dev/v1alpha1.' }),
+      Type.String({ description: `API version of the object: ${GROUP_VERSION}, the default.` }),
     ),
     kind: StringEnum(RECEIVER_RESOURCE_KINDS, { description: 'Kind of the object to reconcile.' }),
     name: Type.String({
@@ -54,7 +57,7 @@ export const ReceiverSpecSchema = Strict(
       Type.Array(Type.String({ minLength: 1 }), {
         description:
           'Event types that trigger (GitHub X-GitHub-Event such as push, GitLab X-Gitlab-Event such as "Push Hook"); ' +
-          'all when empty. A GitHub ping is always answered and never triggers.',
+          'all when empty; github and gitlab only. A GitHub ping is always answered and never triggers.',
       }),
     ),
     resources: Type.Array(ReceiverResourceSchema, {
