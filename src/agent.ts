@@ -1,6 +1,7 @@
 /**
  * The composition root of `steward run`: reads nothing itself (config and kubeconfig come in), builds the
- * adapters once, wires the controller, serves /metrics, /healthz and /readyz, and drains on stop.
+ * adapters once, wires the controller, serves /metrics, /healthz, /readyz and the status API and page
+ * (docs/status.md), and drains on stop.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -18,11 +19,14 @@ import type { KubeClient } from './kube/index.js';
 import { kubeClient } from './kube/index.js';
 import type { Metrics } from './metrics/metrics.js';
 import { createMetrics } from './metrics/metrics.js';
+import { NotificationController } from './notify/index.js';
+import { startReceivers } from './receivers/index.js';
 import type { ReconcileContext } from './reconcile/context.js';
 import { ArtifactIndex } from './reconcile/context.js';
 import { Controller } from './reconcile/controller.js';
 import { EventRecorder } from './reconcile/events.js';
 import { startHttpServer } from './server/server.js';
+import { statusSurface } from './status/index.js';
 import { SyncWindowSet } from './windows/index.js';
 
 export const VERSION = '0.1.0';
@@ -52,6 +56,8 @@ export interface Agent {
   port: number;
   /** Port of /healthz and /readyz for probes. */
   healthPort: number;
+  /** Port of the Receiver webhooks (/hook/...), served on every replica. */
+  webhookPort: number;
   stop(drainTimeoutMs?: number): Promise<void>;
 }
 
@@ -64,6 +70,8 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     () => new Date(),
     (err) => log.debug({ error: String(err) }, 'event not recorded'),
   );
+  // The read-only status API and page: reconcile history and recent events, served on the metrics port.
+  const status = statusSurface({ client, config, events, agentVersion: VERSION, log });
   if (opts.installCrds) {
     for (const crd of crds())
       await client.apply(crd as Manifest, { fieldManager: config.fieldManager, force: true });
@@ -82,6 +90,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     allowInsecureHttp: opts.allowInsecureHttp === true,
     pathEnv: opts.pathEnv,
     syncWindows: new SyncWindowSet(config.syncWindows),
+    observer: status.observer,
     clientAs: (user) => {
       let c = tenantClients.get(user);
       if (!c) {
@@ -97,6 +106,17 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     random: Math.random,
   });
   const unwatchQueue = metrics.watchQueue('reconcile', () => controller.queue.stats());
+  // Notifications start with the controller: only the leader reconciles, records events, and so notifies.
+  const notifier = new NotificationController({
+    client,
+    config,
+    metrics,
+    events,
+    log,
+    clock: systemClock,
+    random: Math.random,
+    now: () => new Date(),
+  });
   // Only the holder of the Lease reconciles; the others stand by, ready to take over (client-go semantics).
   let stopping = false;
   const election = new AbortController();
@@ -118,6 +138,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
           onStartedLeading: () => {
             log.info({ lease: le.leaseName }, 'started leading');
             controller.start();
+            notifier.start();
           },
           onStoppedLeading: () => {
             if (stopping) return;
@@ -130,29 +151,63 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         },
       )
     : undefined;
-  if (elector) void elector.run(election.signal);
-  else controller.start();
   // A standby is ready: it serves metrics and waits; only the leader needs synced caches.
   const ready = () => (elector && !elector.isLeader() ? true : controller.ready());
-  const server = await startHttpServer({
-    host: opts.host ?? '0.0.0.0',
-    port: config.ports.metrics,
-    metrics,
-    ready,
-    onError: (err, req) => log.error({ error: String(err), path: req.path }, 'http handler failed'),
-  });
-  // Probes get a port of their own, so a slow scrape never fails them (config ports.health).
-  const health =
-    config.ports.health !== config.ports.metrics || config.ports.health === 0
-      ? await startHttpServer({
-          host: opts.host ?? '0.0.0.0',
-          port: config.ports.health,
-          metrics: { registry: new Registry() },
-          ready,
-        })
-      : undefined;
+  // The listeners start before anything reconciles: a port that cannot be bound fails the start with nothing
+  // left running (an elector left behind would take the Lease for a process that never serves).
+  const listeners: { close(): Promise<void> }[] = [];
+  const host = opts.host ?? '0.0.0.0';
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  let health: Awaited<ReturnType<typeof startHttpServer>> | undefined;
+  let receivers: Awaited<ReturnType<typeof startReceivers>>;
+  try {
+    server = await startHttpServer({
+      host,
+      port: config.ports.metrics,
+      metrics,
+      ready,
+      routes: status.routes(controller),
+      onError: (err, req) => log.error({ error: String(err), path: req.path }, 'http handler failed'),
+    });
+    listeners.push(server);
+    // Probes get a port of their own, so a slow scrape never fails them (config ports.health).
+    if (config.ports.health !== config.ports.metrics || config.ports.health === 0) {
+      health = await startHttpServer({
+        host,
+        port: config.ports.health,
+        metrics: { registry: new Registry() },
+        ready,
+      });
+      listeners.push(health);
+    }
+    // Every replica answers webhooks (the Service spreads calls); a call writes an annotation the leader sees.
+    receivers = await startReceivers({
+      kubeconfig: opts.kubeconfig,
+      client,
+      config,
+      log,
+      metrics,
+      host,
+      userAgent: `steward/${VERSION}`,
+    });
+  } catch (err) {
+    for (const l of listeners) await l.close().catch(() => {});
+    unwatchQueue();
+    status.stop();
+    throw err;
+  }
+  if (elector) void elector.run(election.signal);
+  else {
+    controller.start();
+    notifier.start();
+  }
   log.info(
-    { port: server.port, healthPort: health?.port ?? server.port, concurrency: config.concurrency },
+    {
+      port: server.port,
+      healthPort: health?.port ?? server.port,
+      webhookPort: receivers.port,
+      concurrency: config.concurrency,
+    },
     'agent started',
   );
   return {
@@ -161,16 +216,22 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     controller,
     port: server.port,
     healthPort: health?.port ?? server.port,
+    webhookPort: receivers.port,
     async stop(drainTimeoutMs = 10_000) {
       stopping = true;
+      // No new webhook calls while the queue drains.
+      await receivers.stop();
       // The Lease keeps renewing while reconciles drain, then goes to the next candidate at once.
       const { abandoned } = await controller.stop(drainTimeoutMs);
       if (abandoned.length > 0) log.warn({ abandoned }, 'abandoned in-flight reconciles at shutdown');
+      // The last reconciles' notifications still go out, within a short deadline.
+      await notifier.stop(Math.min(drainTimeoutMs, 5_000));
       await elector
         ?.release()
         .catch((err: unknown) => log.warn({ error: String(err) }, 'lease release failed'));
       election.abort();
       unwatchQueue();
+      status.stop();
       await server.close();
       await health?.close();
       log.info('agent stopped');

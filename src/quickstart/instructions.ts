@@ -14,6 +14,7 @@ export interface InstructionsInput {
   repoPath: string;
   repoCreated: boolean;
   metricsUrl: string;
+  statusUrl: string;
   metricsPortTaken: boolean;
   /** Whether agent logs at info level are on. */
   verbose: boolean;
@@ -45,12 +46,14 @@ export function quickstartInstructions(i: InstructionsInput): string {
     `  Git server   ${i.gitUrl}  (GitRepository ${namespace}/${gitRepository}, polled every ${GIT_POLL_INTERVAL})`,
     `  Clone        ${fromCwd(i.repoPath)}  (${repoNote})`,
     `  Metrics      ${i.metricsUrl}${metricsNote}`,
+    `  Status page  ${i.statusUrl}  (JSON at ${i.statusUrl}api/v1/status)`,
     '',
     `The agent applies ./hello from the repository (Sync ${namespace}/${sync}) into namespace ${appNamespace}.`,
     'In another shell, from this directory:',
     '',
     `  ${exportLine}`,
     '  kubectl get syncs,gitrepositories -A',
+    '  scripts/steward get all -A   # the steward CLI: get, reconcile, suspend, resume, events, tree',
     `  kubectl -n ${appNamespace} get deploy,svc,cm`,
     '',
     'Change the app: edit the clone, commit and push; the agent applies it within seconds.',

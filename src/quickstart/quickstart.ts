@@ -67,6 +67,8 @@ export interface Quickstart {
   repoPath: string;
   /** `http://127.0.0.1:<port>/metrics` */
   metricsUrl: string;
+  /** The status page (and, under /api/v1/, its JSON API). */
+  statusUrl: string;
   /** The metrics port asked for was taken, so metricsUrl has another one. */
   metricsPortTaken: boolean;
   /** The commit of main the agent starts from. */
@@ -163,6 +165,7 @@ export async function startQuickstart(opts: QuickstartOptions): Promise<Quicksta
       gitUrl,
       repoPath,
       metricsUrl: `http://${HOST}:${agent.port}/metrics`,
+      statusUrl: `http://${HOST}:${agent.port}/`,
       metricsPortTaken: wantedMetricsPort !== 0 && metricsPort === 0,
       head: repo.head,
       repoCreated: repo.created,
@@ -181,7 +184,8 @@ function agentConfig(gitUrl: string, metricsPort: number, artifactsDir: string) 
   const { namespace } = QUICKSTART_NAMES;
   const config = {
     concurrency: 4,
-    ports: { metrics: metricsPort, health: 0 },
+    // No Receiver in the quick start: a free webhook port, so a second run never collides on 9292.
+    ports: { metrics: metricsPort, health: 0, webhook: 0 },
     artifactsDir,
     leaderElection: { enabled: false },
     bootstrap: [

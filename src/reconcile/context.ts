@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Artifact } from '../sources/git/index.js';
 import type { SyncWindowSet } from '../windows/index.js';
 import type { EventRecorder } from './events.js';
+import type { ReconcileObserver } from './observe.js';
 
 /** The artifacts of the GitRepositories this agent fetched, by `namespace/name`. */
 export class ArtifactIndex {
@@ -50,6 +51,8 @@ export interface ReconcileContext {
   clientAs(user: string): KubeClient;
   /** The platform's sync windows, parsed once. */
   syncWindows: SyncWindowSet;
+  /** Told of every reconcile's outcome (the status API's history); none in tests that do not need it. */
+  observer?: ReconcileObserver;
 }
 
 export function rfc3339(d: Date): string {

@@ -98,6 +98,16 @@ export class Controller {
     return this.synced >= 2;
   }
 
+  /**
+   * The informers' current copies of the watched objects, of one kind or both, for read-only views (the status
+   * API) that must not start watches of their own. Callers must not modify them.
+   */
+  objects(kind?: 'GitRepository' | 'Sync'): readonly Obj[] {
+    const out: Obj[] = [];
+    for (const [key, s] of this.seen) if (!kind || key.startsWith(`${kind}/`)) out.push(s.obj);
+    return out;
+  }
+
   start(): void {
     this.queue.start();
     this.ctx.artifacts.onNewRevision((key) => this.triggerSyncsOf(key));

@@ -3,12 +3,15 @@ import type { ObjectRef } from '../core/types.js';
 import type { HealthSummary } from '../health/index.js';
 import { evaluate, healthMessage, summarize } from '../health/index.js';
 import type { KubeClient } from '../kube/index.js';
+import type { ProgressivePhase } from './observe.js';
 
 export interface WaitOptions {
   timeoutMs: number;
   pollMs: number;
   signal?: AbortSignal;
   now?: () => Date;
+  /** Told at every poll of the phases of the Flagger Canaries and Argo Rollouts among the objects. */
+  onPhases?: (phases: ProgressivePhase[]) => void;
 }
 
 export interface WaitResult {
@@ -33,6 +36,14 @@ export async function waitForHealthy(
         ref: healthRef(ref),
         health: evaluate(await client.get(ref), opts.now ? { now: opts.now() } : {}),
       })),
+    );
+    opts.onPhases?.(
+      refs.flatMap((ref, i) => {
+        const phase = results[i]?.health.phase;
+        return phase === undefined
+          ? []
+          : [{ group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name, phase }];
+      }),
     );
     const summary = summarize(results);
     if (summary.ready || summary.failed.length > 0) {

@@ -1,8 +1,33 @@
-/** Metrics from the outcome of one reconcile, so every path reports the same way. */
+/** Metrics and the status history from the outcome of one reconcile, so every path reports the same way. */
 import type { Condition } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 
 const TYPES = ['Ready', 'Reconciling', 'Stalled'] as const;
+
+/** One finished reconcile; `waiting` when it only waited (for a source, a dependency or a sync window). */
+export interface ReconcileRecord {
+  kind: string;
+  namespace: string;
+  name: string;
+  result: 'success' | 'failure' | 'waiting';
+  finishedAt: Date;
+  durationMs: number;
+}
+
+/** The `status.phase` of a Flagger Canary or Argo Rollout, as the last health check of its Sync saw it. */
+export interface ProgressivePhase {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  phase: string;
+}
+
+/** Told of reconcile outcomes (the status API keeps them as history); must not throw or block. */
+export interface ReconcileObserver {
+  reconciled(record: ReconcileRecord): void;
+  progressivePhases(sync: { namespace: string; name: string }, phases: readonly ProgressivePhase[]): void;
+}
 
 /**
  * Exports the kstatus conditions just written (an absent Reconciling or Stalled counts as False) and, when the
@@ -26,6 +51,14 @@ export function recordOutcome(
       c ? c.status : type === 'Ready' ? 'Unknown' : 'False',
     );
   }
-  if (result)
-    ctx.metrics.reconciled(kind, meta.namespace, meta.name, result, (Date.now() - startedMs) / 1000);
+  const durationMs = Date.now() - startedMs;
+  if (result) ctx.metrics.reconciled(kind, meta.namespace, meta.name, result, durationMs / 1000);
+  ctx.observer?.reconciled({
+    kind,
+    namespace: meta.namespace,
+    name: meta.name,
+    result: result ?? 'waiting',
+    finishedAt: ctx.now(),
+    durationMs,
+  });
 }

@@ -16,11 +16,12 @@ import {
 import type { ChangeSet, Inventory, ObjectRef } from '../core/types.js';
 import { inventoryId, Reasons, ReconcileError } from '../core/types.js';
 import type { KubeClient } from '../kube/index.js';
+import { eventMetadata, failingObjectsOf, ProgressiveEvents, withFailingObjects } from '../notify/index.js';
 import { inventoryOf } from '../plan/index.js';
 import type { TenantPolicy } from '../tenancy/tenancy.js';
 import { serviceAccountUser } from '../tenancy/tenancy.js';
 import type { Condition, Outcome } from './conditions.js';
-import { conditionsFor, setCondition } from './conditions.js';
+import { conditionsFor, readyStatus, setCondition } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import { waitForHealthy } from './health-wait.js';
@@ -207,15 +208,27 @@ export async function reconcileSync(
       planned.map((p) => p.ref),
     );
     if (checks.length > 0) {
+      // Canary and Rollout phases seen while waiting become CanaryProgressing/Promoted/Failed events.
+      const progressive = new ProgressiveEvents();
       const health = await waitForHealthy(client, checks, {
         timeoutMs,
         pollMs: 500,
         ...(signal ? { signal } : {}),
         now: ctx.now,
+        onPhases: (phases) => {
+          ctx.observer?.progressivePhases(meta, phases);
+          for (const e of progressive.observe(phases))
+            ctx.events.record(involved, e.type, e.reason, e.message, eventMetadata(revision, [e.object]));
+        },
       });
       if (!health.summary.ready) {
+        // The failed objects, or on a timeout the ones still not ready: `Kind ns/name` becomes `Kind/ns/name`.
+        const issues = health.summary.failed.length > 0 ? health.summary.failed : health.summary.inProgress;
         throw withInventory(
-          new ReconcileError(Reasons.HealthCheckFailed, 'transient', health.message),
+          withFailingObjects(
+            new ReconcileError(Reasons.HealthCheckFailed, 'transient', health.message),
+            issues.map((i) => i.ref.replace(' ', '/')),
+          ),
           inventory,
         );
       }
@@ -231,7 +244,9 @@ export async function reconcileSync(
       inventory,
     };
     await writeStatus(status, 'success');
-    if (prev.lastAppliedRevision !== revision || prev.observedGeneration !== generation) {
+    // A Sync that was failing announces its recovery even when nothing changed (notifications close the failure).
+    const recovered = readyStatus(prev.conditions) === 'False';
+    if (prev.lastAppliedRevision !== revision || prev.observedGeneration !== generation || recovered) {
       ctx.events.record(involved, 'Normal', Reasons.Succeeded, `${message} (${summary(changeSet)})`, {
         'steward.dev/revision': revision,
       });
@@ -265,13 +280,7 @@ export async function reconcileSync(
       log.info({ reason: e.reason, source: e.subject }, 'waiting for the source artifact');
       return { requeueAfterMs: Math.min(retryMs, 10_000) };
     }
-    ctx.events.record(
-      involved,
-      'Warning',
-      e.reason,
-      message,
-      revision ? { 'steward.dev/revision': revision } : undefined,
-    );
+    ctx.events.record(involved, 'Warning', e.reason, message, eventMetadata(revision, failingObjectsOf(err)));
     log.warn({ reason: e.reason, subject: e.subject, error: e.message, revision }, 'reconcile failed');
     // Stalled: a new generation or a new source revision re-queues it; retrying the same input cannot help.
     if (e.retry === 'terminal') return {};

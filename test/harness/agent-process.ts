@@ -92,7 +92,7 @@ export class AgentLauncher {
     this.#configPath = join(this.#dir, 'steward.yaml');
     const config = [
       'concurrency: 4',
-      'ports: {metrics: 0, health: 0}',
+      'ports: {metrics: 0, health: 0, webhook: 0}',
       `artifactsDir: ${join(this.#dir, 'artifacts')}`,
       'leaderElection: {enabled: false}',
       'lockdown: {platformNamespaces: [default]}',

@@ -18,7 +18,7 @@ export interface AgentHandle {
 export async function startTestAgent(sb: SandboxHandle, extraConfig = ''): Promise<AgentHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'steward-agent-'));
   const config = parseConfig(
-    `concurrency: 4\nports: {metrics: 0, health: 0}\nartifactsDir: ${dir}\nleaderElection: {enabled: false}\n${extraConfig.includes('lockdown:') ? '' : 'lockdown: {platformNamespaces: [default]}\n'}${extraConfig}`,
+    `concurrency: 4\nports: {metrics: 0, health: 0, webhook: 0}\nartifactsDir: ${dir}\nleaderElection: {enabled: false}\n${extraConfig.includes('lockdown:') ? '' : 'lockdown: {platformNamespaces: [default]}\n'}${extraConfig}`,
     'test-config.yaml',
   );
   const logs: Record<string, unknown>[] = [];

@@ -180,7 +180,7 @@ describe('the agent on its service account, without the bootstrap binding', () =
       unknown
     >;
     const config = parseConfig(
-      stringify({ ...settings, ports: { metrics: 0, health: 0 }, artifactsDir: artifacts }),
+      stringify({ ...settings, ports: { metrics: 0, health: 0, webhook: 0 }, artifactsDir: artifacts }),
       'deploy/steward.yaml',
     );
     agent = await startAgent({

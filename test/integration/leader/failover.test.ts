@@ -98,7 +98,7 @@ describe('leader election', () => {
           path,
           [
             'concurrency: 2',
-            'ports: {metrics: 0, health: 0}',
+            'ports: {metrics: 0, health: 0, webhook: 0}',
             `artifactsDir: ${join(dir, `artifacts-${n}`)}`,
             'lockdown: {platformNamespaces: [default]}',
             'leaderElection: {enabled: true, leaseName: steward-leader, leaseDuration: 6s, renewDeadline: 4s, retryPeriod: 1s}',
