@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { API_GROUP, API_VERSION } from '../core/constants.js';
 import { toOpenAPI } from './openapi.js';
 import { GitRepositorySpecSchema, GitRepositoryStatusSchema } from './schema/git-repository.js';
+import { HelmRepositorySpecSchema, HelmRepositoryStatusSchema } from './schema/helm-repository.js';
 import {
   AlertSpecSchema,
   AlertStatusSchema,
@@ -17,7 +18,14 @@ import { ReceiverSpecSchema, ReceiverStatusSchema } from './schema/receiver.js';
 import { SyncSpecSchema, SyncStatusSchema } from './schema/sync.js';
 
 /** Steward's own kinds, in the order crds() returns them. */
-export const STEWARD_KINDS = ['GitRepository', 'Sync', 'Provider', 'Alert', 'Receiver'] as const;
+export const STEWARD_KINDS = [
+  'GitRepository',
+  'Sync',
+  'Provider',
+  'Alert',
+  'Receiver',
+  'HelmRepository',
+] as const;
 export type StewardKind = (typeof STEWARD_KINDS)[number];
 
 interface KindDefinition {
@@ -94,6 +102,19 @@ const DEFINITIONS: readonly KindDefinition[] = [
     ],
     spec: ReceiverSpecSchema,
     status: ReceiverStatusSchema,
+  },
+  {
+    kind: 'HelmRepository',
+    plural: 'helmrepositories',
+    singular: 'helmrepository',
+    // Flux's short name is helmrepo too: with both installed, write helmrepositories.steward.dev.
+    shortNames: ['helmrepo'],
+    description:
+      'A Helm chart repository (index.yaml over HTTP, or an OCI registry) that Syncs render charts from.',
+    revisionPath: '.status.artifact.revision',
+    extraColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url', priority: 1 }],
+    spec: HelmRepositorySpecSchema,
+    status: HelmRepositoryStatusSchema,
   },
 ];
 

@@ -13,6 +13,11 @@ export type {
   GitRepositorySpec,
   GitRepositoryStatus,
 } from './schema/git-repository.js';
+export type {
+  HelmRepository,
+  HelmRepositorySpec,
+  HelmRepositoryStatus,
+} from './schema/helm-repository.js';
 export {
   type Alert,
   type AlertSpec,
@@ -34,17 +39,21 @@ export {
 } from './schema/receiver.js';
 export {
   type HealthCheck,
+  type HelmSpec,
+  type KustomizePostRenderer,
   type PostBuild,
   type SourceReference,
   SYNC_SOURCE_KINDS,
   type Sync,
   type SyncSpec,
   type SyncStatus,
+  type ValuesReference,
 } from './schema/sync.js';
 export {
   type ValidationResult,
   validateAlert,
   validateGitRepository,
+  validateHelmRepository,
   validateProvider,
   validateReceiver,
   validateSync,

@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { validRange } from 'semver';
 import { applyDefaults } from './defaults.js';
 import { MAX_SPEC_DURATION, MAX_SPEC_DURATION_MS } from './duration.js';
 import { type FieldError, Findings, joinPath, schemaErrors, showValue } from './errors.js';
@@ -15,6 +16,11 @@ import {
   GitRepositorySchema,
   HTTP_NEEDS_INSECURE_RULE,
 } from './schema/git-repository.js';
+import {
+  HELM_HTTP_NEEDS_INSECURE_RULE,
+  type HelmRepository,
+  HelmRepositorySchema,
+} from './schema/helm-repository.js';
 import { type Alert, AlertSchema, type Provider, ProviderSchema } from './schema/notification.js';
 import { RECEIVER_RESOURCE_API_VERSION, type Receiver, ReceiverSchema } from './schema/receiver.js';
 import { type Sync, SyncSchema } from './schema/sync.js';
@@ -101,6 +107,8 @@ function syncRules(obj: unknown, f: Findings): void {
       }
     }
   }
+
+  helmRules(spec, f);
 
   const dependsOn = at(spec, 'dependsOn');
   const name = at(obj, 'metadata', 'name');
@@ -291,4 +299,72 @@ export function validateAlert(obj: unknown): ValidationResult<Alert> {
 /** Validates a Receiver; see {@link validateGitRepository}. */
 export function validateReceiver(obj: unknown): ValidationResult<Receiver> {
   return validateAgainst<Receiver>(ReceiverSchema, obj, receiverRules);
+}
+
+/** Stays inside the artifact once normalised (absolute paths read from the artifact root). */
+function insideArtifact(path: string): boolean {
+  const normal = posix.normalize(path.startsWith('/') ? `.${path}` : path);
+  return normal !== '..' && !normal.startsWith('../');
+}
+
+const CHART_NAME = /^[a-zA-Z0-9][-a-zA-Z0-9_.]*$/;
+
+function helmRules(spec: unknown, f: Findings): void {
+  const kind = at(spec, 'sourceRef', 'kind');
+  const helm = at(spec, 'helm');
+  if (kind === 'HelmRepository' && helm === undefined)
+    f.add('spec.helm', 'is required with a HelmRepository source');
+  if (!isObj(helm)) return;
+  const chart = at(helm, 'chart');
+  if (typeof chart === 'string') {
+    if (kind === 'HelmRepository' && !CHART_NAME.test(chart))
+      f.add('spec.helm.chart', `must be a chart name with a HelmRepository source (got ${showValue(chart)})`);
+    if (kind === 'GitRepository' && !insideArtifact(chart))
+      f.add('spec.helm.chart', `must stay inside the source artifact (got ${showValue(chart)})`);
+  }
+  const version = at(helm, 'version');
+  if (typeof version === 'string') {
+    if (kind === 'GitRepository')
+      f.add(
+        'spec.helm.version',
+        'applies to HelmRepository sources only; a Git chart is the version in the commit',
+      );
+    else if (validRange(version) === null)
+      f.add('spec.helm.version', `must be a SemVer version or range (got ${showValue(version)})`);
+  }
+  const files = at(helm, 'valuesFiles');
+  if (Array.isArray(files)) {
+    files.forEach((file: unknown, i) => {
+      if (typeof file === 'string' && !insideArtifact(file))
+        f.add(`spec.helm.valuesFiles[${i}]`, `must stay inside the chart or source (got ${showValue(file)})`);
+    });
+  }
+}
+
+function helmRepositoryRules(obj: unknown, f: Findings): void {
+  const spec = at(obj, 'spec');
+  const url = at(spec, 'url');
+  if (typeof url === 'string' && /^(https?|oci):\/\//.test(url)) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      f.add('spec.url', `must be a valid URL (got ${showValue(url)})`);
+    }
+    if (parsed && (parsed.username !== '' || parsed.password !== ''))
+      f.add('spec.url', 'must not contain credentials; put them in the Secret named by secretRef');
+    if (url.startsWith('http://') && at(spec, 'insecure') !== true)
+      f.add('spec.url', HELM_HTTP_NEEDS_INSECURE_RULE.message);
+    const type = at(spec, 'type');
+    if (url.startsWith('oci://') && type !== 'oci') f.add('spec.type', 'must be "oci" for an oci:// url');
+    if (!url.startsWith('oci://') && type === 'oci')
+      f.add('spec.url', 'must be an oci:// url with type: oci');
+  }
+  f.positiveDuration(at(spec, 'interval'), 'spec.interval', SPEC_DURATION_MAX);
+  f.positiveDuration(at(spec, 'timeout'), 'spec.timeout', SPEC_DURATION_MAX);
+}
+
+/** Validates a HelmRepository; see {@link validateGitRepository}. */
+export function validateHelmRepository(obj: unknown): ValidationResult<HelmRepository> {
+  return validateAgainst<HelmRepository>(HelmRepositorySchema, obj, helmRepositoryRules);
 }

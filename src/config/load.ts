@@ -12,6 +12,7 @@ import {
   type ValidationResult,
   validateAlert,
   validateGitRepository,
+  validateHelmRepository,
   validateProvider,
   validateReceiver,
   validateSync,
@@ -71,10 +72,11 @@ const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
   ['Provider', validateProvider],
   ['Alert', validateAlert],
   ['Receiver', validateReceiver],
+  ['HelmRepository', validateHelmRepository],
 ]);
 
 /** Kinds whose spec.interval the config's defaultInterval fills in. */
-const INTERVAL_KINDS = new Set(['GitRepository', 'Sync']);
+const INTERVAL_KINDS = new Set(['GitRepository', 'Sync', 'HelmRepository']);
 
 /**
  * Validates bootstrap objects of Steward's kinds in full, as the API server would, and swaps each for its

@@ -160,6 +160,24 @@ export const BootstrapObjectSchema = Type.Object({
   }),
 });
 
+export const HelmSchema = Strict(
+  {
+    maxIndexBytes: PositiveInteger('Largest index.yaml a HelmRepository downloads (50 MiB).', 50 * MiB),
+    maxChartBytes: PositiveInteger('Largest chart archive (.tgz) downloaded.', 10 * MiB),
+    maxChartExpandedBytes: PositiveInteger('Largest total size of a chart once extracted.', 100 * MiB),
+    maxExpansionRatio: PositiveInteger(
+      'Largest ratio of extracted size to archive size; a higher one is refused as a decompression bomb.',
+      200,
+    ),
+    kubeVersion: Type.String({
+      description: 'Kubernetes version charts see (.Capabilities.KubeVersion) unless a Sync sets its own.',
+      pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$',
+      default: '1.36.0',
+    }),
+  },
+  { description: 'Limits and defaults of Helm repositories and chart rendering.', default: {} },
+);
+
 export const NotificationsSchema = Strict(
   {
     dedupWindow: Duration(
@@ -225,6 +243,7 @@ export const ConfigSchema = Strict({
       'Allow and deny windows that hold automated syncs of the Syncs they select (Argo CD sync windows).',
     default: [],
   }),
+  helm: HelmSchema,
   notifications: NotificationsSchema,
   receivers: ReceiversSchema,
   bootstrap: Type.Array(BootstrapObjectSchema, {

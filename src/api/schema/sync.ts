@@ -8,8 +8,8 @@ import { GROUP_VERSION } from '../../core/constants.js';
 import { DnsLabel, DnsSubdomain, ListMap, SpecDuration, Strict, StringEnum } from './builders.js';
 import { CommonStatusProperties, NamespacedObjectReference, ObjectMetaSchema } from './common.js';
 
-/** The source kinds a Sync can read from; more come with HelmRepository and friends. */
-export const SYNC_SOURCE_KINDS = ['GitRepository'] as const;
+/** The source kinds a Sync can read from. A HelmRepository needs spec.helm. */
+export const SYNC_SOURCE_KINDS = ['GitRepository', 'HelmRepository'] as const;
 
 export const SourceReferenceSchema = Strict(
   {
@@ -63,6 +63,150 @@ export const PostBuildSchema = Strict(
     ),
   },
   { description: 'Variable substitution applied to the rendered manifests, as Flux does it.' },
+);
+
+/** A ConfigMap or Secret key holding Helm values (Flux HelmRelease valuesFrom). */
+export const ValuesReferenceSchema = Strict(
+  {
+    kind: StringEnum(['ConfigMap', 'Secret'], { description: 'Kind of the object holding the values.' }),
+    name: DnsSubdomain('Name of the object, in the namespace of the Sync.'),
+    valuesKey: Type.Optional(
+      Type.String({
+        description: 'The data key holding the values; values.yaml when left out.',
+        minLength: 1,
+        maxLength: 253,
+        pattern: '^[-._a-zA-Z0-9]+$',
+      }),
+    ),
+    targetPath: Type.Optional(
+      Type.String({
+        description:
+          'Where the value goes, in `helm --set` path syntax (a.b[0].c); the key then holds one value, not YAML.',
+        minLength: 1,
+        maxLength: 250,
+      }),
+    ),
+    optional: Type.Optional(
+      Type.Boolean({ description: 'Carry on when the object or key does not exist. False when left out.' }),
+    ),
+  },
+  { description: 'Values read from a ConfigMap or Secret.' },
+);
+
+export const KustomizePostRendererSchema = Strict(
+  {
+    patches: Type.Optional(
+      Type.Array(
+        Strict(
+          {
+            patch: Type.String({
+              description: 'A strategic merge or JSON 6902 patch, inline.',
+              minLength: 1,
+            }),
+            target: Type.Optional(
+              Strict(
+                {
+                  group: Type.Optional(Type.String()),
+                  version: Type.Optional(Type.String()),
+                  kind: Type.Optional(Type.String()),
+                  name: Type.Optional(Type.String()),
+                  namespace: Type.Optional(Type.String()),
+                  labelSelector: Type.Optional(Type.String()),
+                  annotationSelector: Type.Optional(Type.String()),
+                },
+                { description: 'Objects the patch applies to (kustomize patch target).' },
+              ),
+            ),
+          },
+          { description: 'A kustomize patch.' },
+        ),
+        { description: 'Patches applied to the rendered chart.' },
+      ),
+    ),
+    images: Type.Optional(
+      Type.Array(
+        Strict(
+          {
+            name: Type.String({ description: 'Image name as it appears in the chart.', minLength: 1 }),
+            newName: Type.Optional(Type.String({ minLength: 1 })),
+            newTag: Type.Optional(Type.String({ minLength: 1 })),
+            digest: Type.Optional(Type.String({ pattern: '^sha256:[a-f0-9]{64}$' })),
+          },
+          { description: 'A kustomize image override.' },
+        ),
+        { description: 'Image overrides applied to the rendered chart.' },
+      ),
+    ),
+  },
+  { description: 'Kustomize patches and image overrides, applied to helm template output.' },
+);
+
+export const HelmSpecSchema = Strict(
+  {
+    chart: Type.String({
+      description:
+        'With a HelmRepository source, the chart name; with a GitRepository source, the path of the chart ' +
+        'directory in the artifact (./charts/app).',
+      minLength: 1,
+      maxLength: 1024,
+    }),
+    version: Type.Optional(
+      Type.String({
+        description:
+          'SemVer range or exact version of the chart (HelmRepository sources); the highest match wins. ' +
+          'Any version ("*") when left out; pin it in production.',
+        minLength: 1,
+        maxLength: 256,
+      }),
+    ),
+    releaseName: Type.Optional(
+      Type.String({
+        description: 'Release name given to helm template (.Release.Name); the Sync name when left out.',
+        minLength: 1,
+        maxLength: 53,
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+        errorMessage: 'must be a DNS-1123 label of at most 53 characters, as Helm requires',
+      }),
+    ),
+    valuesFiles: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          'Values files inside the chart (or, for a Git chart, inside the artifact), merged in order before ' +
+          'valuesFrom; the chart default values.yaml always comes first.',
+      }),
+    ),
+    valuesFrom: Type.Optional(
+      Type.Array(ValuesReferenceSchema, {
+        description: 'ConfigMap and Secret values, merged in order after valuesFiles and before values.',
+      }),
+    ),
+    values: Type.Optional(
+      Type.Unsafe<Record<string, unknown>>({
+        type: 'object',
+        description: 'Inline values, merged last.',
+        'x-kubernetes-preserve-unknown-fields': true,
+      }),
+    ),
+    includeCRDs: Type.Optional(
+      Type.Boolean({ description: "Render the chart's crds/ directory. True when left out.", default: true }),
+    ),
+    skipTests: Type.Optional(
+      Type.Boolean({ description: 'Leave out test hooks. True when left out.', default: true }),
+    ),
+    kubeVersion: Type.Optional(
+      Type.String({
+        description:
+          'Kubernetes version given to the chart (.Capabilities.KubeVersion); the agent default when left out.',
+        pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$',
+      }),
+    ),
+    postRenderers: Type.Optional(
+      Type.Array(Strict({ kustomize: KustomizePostRendererSchema }), {
+        description: 'Applied to the helm template output, in order.',
+      }),
+    ),
+  },
+  { description: 'Render a Helm chart with helm template instead of running kustomize on spec.path.' },
 );
 
 export const SyncSpecSchema = Strict(
@@ -120,6 +264,7 @@ export const SyncSpecSchema = Strict(
       default: false,
     }),
     postBuild: Type.Optional(PostBuildSchema),
+    helm: Type.Optional(HelmSpecSchema),
   },
   { description: 'What to apply, where, and how.' },
 );
@@ -162,6 +307,9 @@ export type SyncSpec = Static<typeof SyncSpecSchema>;
 export type SourceReference = Static<typeof SourceReferenceSchema>;
 export type HealthCheck = Static<typeof HealthCheckSchema>;
 export type PostBuild = Static<typeof PostBuildSchema>;
+export type HelmSpec = Static<typeof HelmSpecSchema>;
+export type ValuesReference = Static<typeof ValuesReferenceSchema>;
+export type KustomizePostRenderer = Static<typeof KustomizePostRendererSchema>;
 export type SyncStatus = Static<typeof SyncStatusSchema>;
 /** A validated Sync, as validateSync returns it. */
 export type Sync = Static<typeof SyncSchema>;

@@ -94,7 +94,63 @@ describe('validateSync errors', () => {
     [
       'an unsupported source kind',
       sync({ sourceRef: { kind: 'OCIRepository', name: 'x' } }),
-      [{ path: 'spec.sourceRef.kind', message: 'must be one of "GitRepository" (got "OCIRepository")' }],
+      [
+        {
+          path: 'spec.sourceRef.kind',
+          message: 'must be one of "GitRepository", "HelmRepository" (got "OCIRepository")',
+        },
+      ],
+    ],
+    [
+      'a HelmRepository source without spec.helm',
+      sync({ sourceRef: { kind: 'HelmRepository', name: 'charts' } }),
+      [{ path: 'spec.helm', message: 'is required with a HelmRepository source' }],
+    ],
+    [
+      'a chart path climbing out of a Git source',
+      sync({ helm: { chart: '../../etc' } }),
+      [{ path: 'spec.helm.chart', message: 'must stay inside the source artifact (got "../../etc")' }],
+    ],
+    [
+      'a chart version with a Git source',
+      sync({ helm: { chart: './charts/app', version: '1.x' } }),
+      [
+        {
+          path: 'spec.helm.version',
+          message: 'applies to HelmRepository sources only; a Git chart is the version in the commit',
+        },
+      ],
+    ],
+    [
+      'a chart path as the name in a HelmRepository',
+      sync({
+        sourceRef: { kind: 'HelmRepository', name: 'charts' },
+        helm: { chart: './app', version: '>=1 <2' },
+      }),
+      [
+        {
+          path: 'spec.helm.chart',
+          message: 'must be a chart name with a HelmRepository source (got "./app")',
+        },
+      ],
+    ],
+    [
+      'a version that is not a range',
+      sync({
+        sourceRef: { kind: 'HelmRepository', name: 'charts' },
+        helm: { chart: 'app', version: 'latest!' },
+      }),
+      [{ path: 'spec.helm.version', message: 'must be a SemVer version or range (got "latest!")' }],
+    ],
+    [
+      'a values file outside the chart',
+      sync({ helm: { chart: './charts/app', valuesFiles: ['../../secrets.yaml'] } }),
+      [
+        {
+          path: 'spec.helm.valuesFiles[0]',
+          message: 'must stay inside the chart or source (got "../../secrets.yaml")',
+        },
+      ],
     ],
     [
       'a retryInterval of zero',

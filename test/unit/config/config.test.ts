@@ -22,6 +22,13 @@ const DEFAULTS = {
   defaultInterval: '10m',
   defaultTimeout: '5m',
   ports: { metrics: 8080, health: 8081, webhook: 9292 },
+  helm: {
+    maxIndexBytes: 50 * 1024 * 1024,
+    maxChartBytes: 10 * 1024 * 1024,
+    maxChartExpandedBytes: 100 * 1024 * 1024,
+    maxExpansionRatio: 200,
+    kubeVersion: '1.36.0',
+  },
   notifications: { dedupWindow: '5m', timeout: '15s', maxRetries: 4 },
   receivers: { maxBodyBytes: 1024 * 1024, readTimeout: '10s' },
   fieldManager: 'steward',
@@ -152,7 +159,7 @@ bootstrap:
     [
       'bootstrap: [{apiVersion: steward.dev/v1alpha1, kind: Kustomization, metadata: {name: a}}]',
       [
-        `${FILE}: bootstrap[0].kind: must be one of GitRepository, Sync, Provider, Alert, Receiver for steward.dev`,
+        `${FILE}: bootstrap[0].kind: must be one of GitRepository, Sync, Provider, Alert, Receiver, HelmRepository for steward.dev`,
       ],
     ],
     [
@@ -178,7 +185,7 @@ describe('parseConfig errors name the file and the key', () => {
     ['concurency: 4', 'concurency: unknown key (did you mean "concurrency"?)'],
     [
       'logLevel: debug',
-      'logLevel: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, knownControllers, leaderElection, lockdown, notifications, ports, receivers, render, syncWindows)',
+      'logLevel: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, helm, knownControllers, leaderElection, lockdown, notifications, ports, receivers, render, syncWindows)',
     ],
     ['defaultInterval: 5 minutes', `defaultInterval: ${DURATION} (got "5 minutes")`],
     ['defaultInterval: 300', `defaultInterval: ${DURATION} (got 300)`],
@@ -244,7 +251,7 @@ describe('parseConfig errors name the file and the key', () => {
   it('reports every error at once, one line each', () => {
     // Unknown keys of an object come first, then its known keys in schema order.
     expect(errorLines('concurrency: x\nports: {metrics: -1}\nextra: 1\n')).toEqual([
-      `${FILE}: extra: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, knownControllers, leaderElection, lockdown, notifications, ports, receivers, render, syncWindows)`,
+      `${FILE}: extra: unknown key (known keys: artifactsDir, bootstrap, concurrency, defaultInterval, defaultServiceAccount, defaultTimeout, fieldManager, helm, knownControllers, leaderElection, lockdown, notifications, ports, receivers, render, syncWindows)`,
       `${FILE}: concurrency: must be an integer >= 1 (got "x")`,
       `${FILE}: ports.metrics: must be an integer from 0 to 65535 (got -1)`,
     ]);
