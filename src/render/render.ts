@@ -43,7 +43,7 @@ export interface RenderResult {
   yaml: string;
   /** Where each input starts in `yaml`, for naming files in errors (a parse origin of `{ files }`). */
   files: RenderedFile[];
-  renderer: 'kustomize' | 'plain';
+  renderer: 'kustomize' | 'plain' | 'helm';
 }
 
 /** Renders `path` of the artifact at `root`. Throws ReconcileError; a missing path is ArtifactFailed. */
