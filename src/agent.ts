@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -26,6 +27,7 @@ import { ArtifactIndex } from './reconcile/context.js';
 import { Controller } from './reconcile/controller.js';
 import { EventRecorder } from './reconcile/events.js';
 import { startHttpServer } from './server/server.js';
+import { ChartFetcher, HelmIndexCache } from './sources/helm/index.js';
 import { statusSurface } from './status/index.js';
 import { SyncWindowSet } from './windows/index.js';
 
@@ -86,6 +88,12 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     events,
     log,
     artifacts: new ArtifactIndex(),
+    helmIndexes: new HelmIndexCache(),
+    charts: new ChartFetcher({
+      cacheDir: join(config.artifactsDir, 'helm', 'charts'),
+      limits: config.helm,
+      userAgent: `steward/${VERSION}`,
+    }),
     now: () => new Date(),
     allowInsecureHttp: opts.allowInsecureHttp === true,
     pathEnv: opts.pathEnv,

@@ -9,14 +9,17 @@ import type { DiffReport } from '../diff/index.js';
 import { DiffExit, diffPlan, formatReport, planForCluster, previewPrune } from '../diff/index.js';
 import { kubeClient } from '../kube/index.js';
 import type { KubeClient } from '../kube/types.js';
+import { buildHelmLocal } from '../reconcile/helm-local.js';
 import { ownerLabels } from '../render/index.js';
 import type { CliIO, CommandIO, SyncArgs, SyncOptionValues } from './build.js';
 import {
   agentConfig,
   errorMessage,
+  helmInput,
   processIO,
   renderSettings,
   syncArgsOf,
+  syncFileArgs,
   withIO,
   withSyncOptions,
 } from './build.js';
@@ -38,17 +41,22 @@ export async function runDiff(args: DiffArgs, io: DiffIO): Promise<number> {
   try {
     const config = await agentConfig(args.config);
     const client = io.connect(args.kubeconfig);
-    const planned = await planForCluster(client, args.dir, {
-      path: args.path,
-      ...renderSettings(config, io.pathEnv),
-      vars: args.substitute,
-      ...(args.targetNamespace ? { targetNamespace: args.targetNamespace } : {}),
-      ...(args.sync ? { ownerLabels: ownerLabels(args.sync) } : {}),
-    });
+    const fromSync = args.syncFile ? await syncFileArgs(args, client) : undefined;
+    const a = fromSync ? fromSync.args : args;
+    // A chart's hooks are not diffed: they are not kept in the cluster, and run again when the release changes.
+    const planned = fromSync?.sync.spec.helm
+      ? (await buildHelmLocal({ ...helmInput(fromSync, config, io.pathEnv), client })).plan.main
+      : await planForCluster(client, a.dir, {
+          path: a.path,
+          ...renderSettings(config, io.pathEnv),
+          vars: a.substitute,
+          ...(a.targetNamespace ? { targetNamespace: a.targetNamespace } : {}),
+          ...(a.sync ? { ownerLabels: ownerLabels(a.sync) } : {}),
+        });
     const opts = { fieldManager: config.fieldManager, knownControllers: config.knownControllers };
     report = {
       objects: await diffPlan(client, planned, opts),
-      ...(args.sync ? { prune: await previewPrune(client, planned, args.sync) } : {}),
+      ...(a.sync ? { prune: await previewPrune(client, planned, a.sync) } : {}),
     };
   } catch (err) {
     io.stderr(`error: ${errorMessage(err)}\n`);
@@ -78,7 +86,7 @@ export function diffCommand(io: CommandIO & Partial<Pick<DiffIO, 'connect'>> = p
       '--kubeconfig <file>',
       'kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, then in-cluster)',
     )
-    .action(async (dir: string, o: SyncOptionValues & { kubeconfig?: string }) => {
+    .action(async (dir: string | undefined, o: SyncOptionValues & { kubeconfig?: string }) => {
       const args: DiffArgs = {
         ...syncArgsOf(cmd, dir, o),
         ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),

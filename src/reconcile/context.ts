@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Artifact } from '../sources/git/index.js';
+import type { ChartFetcher, HelmIndexCache } from '../sources/helm/index.js';
 import type { SyncWindowSet } from '../windows/index.js';
 import type { EventRecorder } from './events.js';
 import type { ReconcileObserver } from './observe.js';
@@ -42,6 +43,10 @@ export interface ReconcileContext {
   events: EventRecorder;
   log: Logger;
   artifacts: ArtifactIndex;
+  /** The parsed indexes of the HTTP HelmRepositories, shared by every Sync that uses one. */
+  helmIndexes: HelmIndexCache;
+  /** Downloads, checks and caches the charts of HelmRepositories, shared by every Sync. */
+  charts: ChartFetcher;
   now: () => Date;
   /** Git over plain http (tests and the quick start's local server). */
   allowInsecureHttp: boolean;

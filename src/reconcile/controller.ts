@@ -1,7 +1,7 @@
 /**
- * Ties the reconcilers to the cluster: informers on GitRepositories and Syncs feed one keyed work queue;
- * a new source revision triggers the Syncs that use it; watches on the objects Syncs own trigger a reconcile
- * within a second of a manual change (drift), instead of waiting for the interval.
+ * Ties the reconcilers to the cluster: informers on GitRepositories, HelmRepositories and Syncs feed one keyed
+ * work queue; a new source revision triggers the Syncs that use it; watches on the objects Syncs own trigger a
+ * reconcile within a second of a manual change (drift), instead of waiting for the interval.
  */
 import {
   GROUP_VERSION,
@@ -16,11 +16,13 @@ import { WorkQueue } from '../engine/queue.js';
 import type { Obj } from '../kube/index.js';
 import type { ReconcileContext } from './context.js';
 import { reconcileGitRepository } from './git-repository.js';
+import { reconcileHelmRepository } from './helm-repository.js';
 import type { InformerEvent } from './informer.js';
 import { runInformer } from './informer.js';
 import { reconcileSync } from './sync.js';
 
-type Kind = 'GitRepository' | 'Sync';
+type Kind = 'GitRepository' | 'HelmRepository' | 'Sync';
+const KINDS: readonly Kind[] = ['GitRepository', 'HelmRepository', 'Sync'];
 
 interface Seen {
   generation: number;
@@ -93,16 +95,16 @@ export class Controller {
 
   private readonly random: () => number;
 
-  /** True once both informers have listed once. */
+  /** True once every informer has listed once. */
   ready(): boolean {
-    return this.synced >= 2;
+    return this.synced >= KINDS.length;
   }
 
   /**
-   * The informers' current copies of the watched objects, of one kind or both, for read-only views (the status
+   * The informers' current copies of the watched objects, of one kind or all, for read-only views (the status
    * API) that must not start watches of their own. Callers must not modify them.
    */
-  objects(kind?: 'GitRepository' | 'Sync'): readonly Obj[] {
+  objects(kind?: Kind): readonly Obj[] {
     const out: Obj[] = [];
     for (const [key, s] of this.seen) if (!kind || key.startsWith(`${kind}/`)) out.push(s.obj);
     return out;
@@ -110,8 +112,9 @@ export class Controller {
 
   start(): void {
     this.queue.start();
-    this.ctx.artifacts.onNewRevision((key) => this.triggerSyncsOf(key));
-    for (const kind of ['GitRepository', 'Sync'] as const) {
+    this.ctx.artifacts.onNewRevision((key) => this.triggerSyncsOf('GitRepository', key));
+    this.ctx.helmIndexes.onNewRevision((key) => this.triggerSyncsOf('HelmRepository', key));
+    for (const kind of KINDS) {
       let listed = false;
       this.informers.push(
         runInformer(
@@ -156,6 +159,7 @@ export class Controller {
       this.queue.remove(key);
       this.ctx.metrics.forget(kind, m.namespace, m.name);
       if (kind === 'GitRepository') this.ctx.artifacts.delete(m.namespace, m.name);
+      if (kind === 'HelmRepository') this.ctx.helmIndexes.delete(m.namespace, m.name);
       return;
     }
     const generation = m.generation ?? 1;
@@ -186,7 +190,9 @@ export class Controller {
       const result =
         kind === 'GitRepository'
           ? await reconcileGitRepository(this.ctx, obj)
-          : await reconcileSync(this.ctx, obj, signal);
+          : kind === 'HelmRepository'
+            ? await reconcileHelmRepository(this.ctx, obj)
+            : await reconcileSync(this.ctx, obj, signal);
       if (result.requeueAfterMs === undefined) return undefined;
       return { requeueAfterMs: withJitter(result.requeueAfterMs, DEFAULT_INTERVAL_JITTER, this.random) };
     } finally {
@@ -205,13 +211,18 @@ export class Controller {
     }
   }
 
-  private triggerSyncsOf(sourceKey: string): void {
+  /** Queues the Syncs whose sourceRef is the source `namespace/name` of `kind`. */
+  private triggerSyncsOf(kind: 'GitRepository' | 'HelmRepository', sourceKey: string): void {
     const [ns, name] = sourceKey.split('/');
     for (const [key, s] of this.seen) {
       if (!key.startsWith('Sync/')) continue;
-      const spec = (s.obj.spec ?? {}) as { sourceRef?: { name?: string; namespace?: string } };
+      const spec = (s.obj.spec ?? {}) as { sourceRef?: { kind?: string; name?: string; namespace?: string } };
       const m = metaOf(s.obj);
-      if (spec.sourceRef?.name === name && (spec.sourceRef?.namespace ?? m.namespace) === ns)
+      if (
+        (spec.sourceRef?.kind ?? 'GitRepository') === kind &&
+        spec.sourceRef?.name === name &&
+        (spec.sourceRef?.namespace ?? m.namespace) === ns
+      )
         this.queue.add(key);
     }
   }

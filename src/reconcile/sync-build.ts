@@ -7,8 +7,9 @@ import { parseDuration } from '../api/index.js';
 import type { PlannedObject } from '../core/types.js';
 import { Reasons, ReconcileError } from '../core/types.js';
 import type { KubeClient } from '../kube/index.js';
-import type { SourcedManifest } from '../plan/index.js';
+import type { ParseLimits, SourcedManifest } from '../plan/index.js';
 import { builtinNamespaced, parseManifests, plan, validateManifests } from '../plan/index.js';
+import type { RenderResult } from '../render/index.js';
 import { ownerLabels, render, substitute } from '../render/index.js';
 import type { Artifact } from '../sources/git/index.js';
 import type { TenantPolicy } from '../tenancy/tenancy.js';
@@ -35,29 +36,12 @@ export async function buildSync(
     revision: artifact.revision,
     ...(signal ? { signal } : {}),
   });
-  const limits = { maxObjects: r.maxObjects, maxAliases: 100, maxDepth: 64 };
-  const yaml = substitute(rendered.yaml, vars, { files: rendered.files });
-  let manifests = parseManifests(yaml, { files: rendered.files }, limits);
-  validateManifests(manifests);
-  // Scope of kinds the built-in table does not know (custom resources): ask discovery once per kind.
-  const scope = new Map<string, boolean>();
-  for (const { manifest } of manifests) {
-    const key = `${manifest.apiVersion}|${manifest.kind}`;
-    if (scope.has(key) || builtinNamespaced(manifest.apiVersion, manifest.kind) !== undefined) continue;
-    const info = await client.discover(manifest.apiVersion, manifest.kind);
-    if (info) scope.set(key, info.namespaced);
-  }
-  const namespacedKinds = (apiVersion: string, kind: string) =>
-    builtinNamespaced(apiVersion, kind) ?? scope.get(`${apiVersion}|${kind}`);
+  const parsed = await parseRendered(client, rendered, vars, parseLimits(ctx));
+  let manifests = parsed.manifests;
+  const namespacedKinds = parsed.namespacedKinds;
   const targetNamespace = sync.spec.targetNamespace;
   if (tenant) {
-    if (targetNamespace && targetNamespace !== tenant.namespace) {
-      throw new ReconcileError(
-        Reasons.ValidationFailed,
-        'terminal',
-        `tenancy: spec.targetNamespace "${targetNamespace}" is outside the tenant namespace "${tenant.namespace}"`,
-      );
-    }
+    checkTargetNamespace(sync, tenant);
     // With targetNamespace set to its own namespace, a tenant gets Flux's override: everything lands there.
     // Without it, like `kubectl apply -n`: objects naming no namespace land in the tenant's, and those naming
     // another are left as they are, so the tenancy check below refuses them by name.
@@ -71,6 +55,51 @@ export async function buildSync(
   });
   if (tenant) checkTenancy(planned, tenant);
   return planned;
+}
+
+/**
+ * Substitute, parse and validate a render's output, and learn the scope of the kinds the built-in table does
+ * not know (custom resources) from discovery, once per kind. Shared by the kustomize and the helm path.
+ */
+export async function parseRendered(
+  client: Pick<KubeClient, 'discover'>,
+  rendered: RenderResult,
+  vars: Readonly<Record<string, string>>,
+  limits: ParseLimits,
+): Promise<{
+  manifests: SourcedManifest[];
+  namespacedKinds: (apiVersion: string, kind: string) => boolean | undefined;
+}> {
+  const yaml = substitute(rendered.yaml, vars, { files: rendered.files });
+  const manifests = parseManifests(yaml, { files: rendered.files }, limits);
+  validateManifests(manifests);
+  const scope = new Map<string, boolean>();
+  for (const { manifest } of manifests) {
+    const key = `${manifest.apiVersion}|${manifest.kind}`;
+    if (scope.has(key) || builtinNamespaced(manifest.apiVersion, manifest.kind) !== undefined) continue;
+    const info = await client.discover(manifest.apiVersion, manifest.kind);
+    if (info) scope.set(key, info.namespaced);
+  }
+  const namespacedKinds = (apiVersion: string, kind: string) =>
+    builtinNamespaced(apiVersion, kind) ?? scope.get(`${apiVersion}|${kind}`);
+  return { manifests, namespacedKinds };
+}
+
+/** The parser's limits in the agent. */
+export function parseLimits(ctx: ReconcileContext): ParseLimits {
+  return { maxObjects: ctx.config.render.maxObjects, maxAliases: 100, maxDepth: 64 };
+}
+
+/** A tenant's spec.targetNamespace may only name its own namespace. */
+export function checkTargetNamespace(sync: Sync, tenant: TenantPolicy): void {
+  const targetNamespace = sync.spec.targetNamespace;
+  if (targetNamespace && targetNamespace !== tenant.namespace) {
+    throw new ReconcileError(
+      Reasons.ValidationFailed,
+      'terminal',
+      `tenancy: spec.targetNamespace "${targetNamespace}" is outside the tenant namespace "${tenant.namespace}"`,
+    );
+  }
 }
 
 function withDefaultNamespace(

@@ -99,6 +99,11 @@ export async function substitutionVars(
   client: KubeClient,
   sync: Sync,
 ): Promise<Record<string, string>> {
+  return readSubstitutionVars(client, sync);
+}
+
+/** {@link substitutionVars} with any client: the Sync's identity in the agent, the CLI's own elsewhere. */
+export async function readSubstitutionVars(client: KubeClient, sync: Sync): Promise<Record<string, string>> {
   const vars: Record<string, string> = {};
   for (const ref of sync.spec.postBuild?.substituteFrom ?? []) {
     // Read as the Sync's identity: a tenant can only substitute from what it may read itself.

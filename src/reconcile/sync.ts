@@ -6,6 +6,7 @@
  */
 import type { Sync } from '../api/index.js';
 import { parseDuration, validateSync } from '../api/index.js';
+import type { HelmStatus } from '../api/schema/sync.js';
 import { ApplyError, applyPlan, jsonEqual, planPrune, prune, pruneSafety } from '../apply/index.js';
 import {
   GROUP_VERSION,
@@ -25,9 +26,10 @@ import { conditionsFor, readyStatus, setCondition } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import { waitForHealthy } from './health-wait.js';
+import { hookStages } from './helm-hooks.js';
 import { recordOutcome } from './observe.js';
-import { buildSync } from './sync-build.js';
-import { checkDependencies, sourceArtifact, substitutionVars } from './sync-inputs.js';
+import { buildSource, helmStatus, syncSource } from './sync-helm.js';
+import { checkDependencies, substitutionVars } from './sync-inputs.js';
 
 const KIND = 'Sync';
 
@@ -42,6 +44,7 @@ interface SyncStatus {
   lastAppliedRevision?: string;
   lastAttemptedRevision?: string;
   inventory?: Inventory;
+  helm?: HelmStatus | undefined;
   [k: string]: unknown;
 }
 
@@ -118,8 +121,8 @@ export async function reconcileSync(
 
   let revision = prev.lastAttemptedRevision ?? '';
   try {
-    const artifact = await sourceArtifact(ctx, sync);
-    revision = artifact.revision;
+    const source = await syncSource(ctx, sync, signal);
+    revision = source.revision;
     const waiting = await checkDependencies(ctx, sync, revision);
     if (waiting) {
       await writeStatus({
@@ -161,7 +164,8 @@ export async function reconcileSync(
     const identity = identityOf(ctx, sync);
     const client = identity.user ? ctx.clientAs(identity.user) : ctx.client;
     const vars = await substitutionVars(ctx, client, sync);
-    const planned = await buildSync(ctx, client, sync, artifact, vars, identity.tenant, signal);
+    const built = await buildSource(ctx, client, sync, source, vars, identity.tenant, prev.helm, signal);
+    const planned = built.planned;
     const next = inventoryOf(planned);
     const previous = prev.inventory ?? { entries: [] };
     // Record what this apply may create before creating it: if the agent dies (or the final status write
@@ -178,14 +182,25 @@ export async function reconcileSync(
       );
       prev.inventory = widened;
     }
+    const applyOptions = {
+      fieldManager: ctx.config.fieldManager,
+      force: sync.spec.force === true,
+      knownControllers: ctx.config.knownControllers,
+      waitTimeoutMs: timeoutMs,
+    };
+    // A chart's pre-install/pre-upgrade hooks run before its objects, when the release changed.
+    const hooks = built.helm
+      ? hookStages(ctx, client, meta, built.helm, prev.helm, {
+          apply: applyOptions,
+          timeoutMs,
+          log,
+          ...(signal ? { signal } : {}),
+        })
+      : undefined;
+    await hooks?.pre();
     let changeSet: ChangeSet;
     try {
-      changeSet = await applyPlan(client, planned, {
-        fieldManager: ctx.config.fieldManager,
-        force: sync.spec.force === true,
-        knownControllers: ctx.config.knownControllers,
-        waitTimeoutMs: timeoutMs,
-      });
+      changeSet = await applyPlan(client, planned, applyOptions);
     } catch (err) {
       // Objects created before the failure join the inventory, so a later revision can still prune them.
       if (err instanceof ApplyError) throw withInventory(err, mergeCreated(previous, err.changeSet));
@@ -233,6 +248,10 @@ export async function reconcileSync(
         );
       }
     }
+    // Post hooks run once the release's objects are healthy: checked above with spec.wait, else waited for now.
+    await hooks?.post(sync.spec.wait === true).catch((err: unknown) => {
+      throw err instanceof Error ? withInventory(err, inventory) : err;
+    });
     const message = `Applied revision: ${revision}`;
     const status: SyncStatus = {
       ...prev,
@@ -242,6 +261,7 @@ export async function reconcileSync(
       lastAppliedRevision: revision,
       lastAttemptedRevision: revision,
       inventory,
+      helm: built.helm ? helmStatus(built.helm) : undefined,
     };
     await writeStatus(status, 'success');
     // A Sync that was failing announces its recovery even when nothing changed (notifications close the failure).

@@ -181,7 +181,10 @@ export const HelmSpecSchema = Strict(
       }),
     ),
     values: Type.Optional(
+      // Kind Any: TypeBox's checker throws "Unknown type" on a bare Unsafe schema; the CRD (type: object) is
+      // what holds the shape, as for any preserve-unknown-fields node.
       Type.Unsafe<Record<string, unknown>>({
+        ...Type.Any(),
         type: 'object',
         description: 'Inline values, merged last.',
         'x-kubernetes-preserve-unknown-fields': true,
@@ -275,6 +278,28 @@ export const InventoryEntrySchema = Type.Object({
   v: Type.String({ description: 'Version the object was applied as.' }),
 });
 
+/** The Helm release a helm Sync last applied. */
+export const HelmStatusSchema = Type.Object(
+  {
+    chart: Type.String({ description: 'Name of the chart last applied (Chart.yaml name).' }),
+    version: Type.String({ description: 'Version of the chart last applied (Chart.yaml version).' }),
+    digest: Type.String({
+      description: 'sha256 of the chart: of the .tgz for repository charts, of the files for Git charts.',
+    }),
+    releaseDigest: Type.String({
+      description:
+        'sha256 over the chart digest, the merged values, the release name, the namespace and the kube version.',
+    }),
+    hooksAppliedFor: Type.Optional(
+      Type.String({
+        description:
+          'The releaseDigest whose hooks last ran to completion; hooks run again only when the release changes.',
+      }),
+    ),
+  },
+  { description: 'The Helm release this Sync last applied (helm Syncs only).' },
+);
+
 export const SyncStatusSchema = Type.Object(
   {
     ...CommonStatusProperties,
@@ -290,6 +315,7 @@ export const SyncStatusSchema = Type.Object(
         { description: 'Objects the last successful apply owns; prune works from this list.' },
       ),
     ),
+    helm: Type.Optional(HelmStatusSchema),
   },
   { description: 'Observed state, written by Steward.' },
 );
@@ -311,5 +337,6 @@ export type HelmSpec = Static<typeof HelmSpecSchema>;
 export type ValuesReference = Static<typeof ValuesReferenceSchema>;
 export type KustomizePostRenderer = Static<typeof KustomizePostRendererSchema>;
 export type SyncStatus = Static<typeof SyncStatusSchema>;
+export type HelmStatus = Static<typeof HelmStatusSchema>;
 /** A validated Sync, as validateSync returns it. */
 export type Sync = Static<typeof SyncSchema>;
