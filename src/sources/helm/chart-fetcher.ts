@@ -121,7 +121,12 @@ export class ChartFetcher {
     const where = `HelmRepository ${repo.metadata.namespace}/${repo.metadata.name}`;
     const loc = parseOciUrl(repo.spec.url);
     const repository = joinRepository(loc.repository, opts.chart);
-    const key = `${loc.registry}/${repository}|${opts.version ?? ''}`;
+    // A resolution is proof that these credentials could read the chart: it is never shared with another
+    // HelmRepository or other credentials, or an anonymous repository would get a private chart from the cache.
+    const who = createHash('sha256')
+      .update(JSON.stringify([repo.metadata.namespace, repo.metadata.name, opts.auth ?? null]))
+      .digest('hex');
+    const key = `${who}|${loc.registry}/${repository}|${opts.version ?? ''}`;
     const intervalMs = parseDuration(repo.spec.interval);
     const known = this.ociResolved.get(key);
     if (known !== undefined && this.now() - known.at < intervalMs) {

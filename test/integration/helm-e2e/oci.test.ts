@@ -119,4 +119,12 @@ describe('a chart in an OCI registry', () => {
     expect(v.inventory).toEqual([]);
     expect(JSON.stringify(v.obj)).not.toContain(registry.password);
   });
+
+  it('never serves a chart another repository fetched with credentials to one without them', async () => {
+    // webapp 1.0.0 is in the agent's cache from the first test; the anonymous repository must still be refused.
+    await apply(sb, sync('anon-cached', 'anonymous'));
+    const v = await waitFailed(sb, NS, 'anon-cached', /HelmRepository\/default\/anonymous/);
+    expect(v.ready?.reason).toBe('AuthenticationFailed');
+    expect(v.inventory).toEqual([]);
+  });
 });
