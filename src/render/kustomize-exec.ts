@@ -5,10 +5,10 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExecaError, execa } from 'execa';
 import { Reasons, ReconcileError } from '../core/types.js';
 import { buildFailed } from '../plan/errors.js';
 import { decodeUtf8 } from '../plan/text.js';
+import { BoundedRunError, runBounded, STDERR_CAP } from './bounded-exec.js';
 
 /** The kustomize command line, e.g. `{ command: 'kubectl', args: ['kustomize'] }`. */
 export interface KustomizeCommand {
@@ -34,7 +34,6 @@ export interface KustomizeRun {
 
 /** Enough of kustomize's stderr to explain a failure, not enough to flood a status condition. */
 const MAX_ERROR_CHARS = 2000;
-const STDERR_CAP = 256 * 1024;
 
 /** Runs kustomize and returns its YAML output. */
 export async function runKustomize(run: KustomizeRun): Promise<string> {
@@ -43,45 +42,20 @@ export async function runKustomize(run: KustomizeRun): Promise<string> {
   const args = [...run.kustomize.args, target, '--load-restrictor', 'LoadRestrictionsNone'];
   if (run.enableHelm) args.push('--enable-helm');
   const label = `kustomize build ${target}`;
-  // Its own process group, so that a timeout also ends what it started (helm, plugins): a child holding the
-  // output pipe open would otherwise keep the render waiting past its deadline.
-  const subprocess = execa(run.kustomize.command, args, {
-    cwd: run.rootReal,
-    env: { PATH: run.kustomize.pathEnv ?? '', HOME: home },
-    extendEnv: false,
-    stdin: 'ignore',
-    encoding: 'buffer',
-    stripFinalNewline: false,
-    maxBuffer: { stdout: run.maxOutputBytes, stderr: STDERR_CAP },
-    detached: true,
-  });
-  const killGroup = () => {
-    if (subprocess.pid === undefined) return;
-    try {
-      process.kill(-subprocess.pid, 'SIGKILL');
-    } catch {
-      // The group is already gone.
-    }
-  };
-  let stopped: 'timeout' | 'cancelled' | undefined;
-  const timer = setTimeout(() => {
-    stopped = 'timeout';
-    killGroup();
-  }, run.timeoutMs);
-  const onAbort = () => {
-    stopped ??= 'cancelled';
-    killGroup();
-  };
-  run.signal?.addEventListener('abort', onAbort, { once: true });
-  if (run.signal?.aborted) onAbort();
   let stdout: Uint8Array;
   try {
-    stdout = (await subprocess).stdout;
+    stdout = await runBounded({
+      command: run.kustomize.command,
+      args,
+      cwd: run.rootReal,
+      env: { PATH: run.kustomize.pathEnv ?? '', HOME: home },
+      timeoutMs: run.timeoutMs,
+      maxOutputBytes: run.maxOutputBytes,
+      ...(run.signal ? { signal: run.signal } : {}),
+    });
   } catch (e) {
-    throw explain(e, run, label, stopped);
+    throw explain(e, run, label);
   } finally {
-    clearTimeout(timer);
-    run.signal?.removeEventListener('abort', onAbort);
     await rm(home, { recursive: true, force: true });
   }
   // Kustomize passes bytes through from its inputs, which the scanner has checked; this catches the rest.
@@ -92,32 +66,31 @@ export async function runKustomize(run: KustomizeRun): Promise<string> {
   return decoded.text;
 }
 
-function explain(
-  e: unknown,
-  run: KustomizeRun,
-  label: string,
-  stopped?: 'timeout' | 'cancelled',
-): ReconcileError {
+function explain(e: unknown, run: KustomizeRun, label: string): ReconcileError {
   const transient = (message: string) =>
     new ReconcileError(Reasons.BuildFailed, 'transient', message, run.dir, { cause: e });
-  // A slow node can make a render time out once; a render that always does will keep failing visibly.
-  if (stopped === 'timeout') return transient(`${label} timed out after ${run.timeoutMs} ms`);
-  if (stopped === 'cancelled') return transient(`${label} was cancelled`);
-  if (!(e instanceof ExecaError)) return transient(`${label} could not run`);
-  // With `encoding: 'buffer'` the outputs are bytes; ExecaError's default typing says strings.
-  const out: unknown = e.stdout;
-  const err: unknown = e.stderr;
-  if (e.isMaxBuffer) {
-    const stdout = out instanceof Uint8Array ? out.byteLength : 0;
-    return stdout >= run.maxOutputBytes
-      ? buildFailed(`${label} produced more than ${run.maxOutputBytes} bytes of output`, run.dir)
-      : buildFailed(`${label} wrote more than ${STDERR_CAP} bytes of errors`, run.dir);
+  if (!(e instanceof BoundedRunError)) return transient(`${label} could not run`);
+  const f = e.failure;
+  switch (f.kind) {
+    // A slow node can make a render time out once; a render that always does will keep failing visibly.
+    case 'timeout':
+      return transient(`${label} timed out after ${run.timeoutMs} ms`);
+    case 'cancelled':
+      return transient(`${label} was cancelled`);
+    case 'output-cap':
+      return buildFailed(`${label} produced more than ${run.maxOutputBytes} bytes of output`, run.dir);
+    case 'stderr-cap':
+      return buildFailed(`${label} wrote more than ${STDERR_CAP} bytes of errors`, run.dir);
+    // Killed from outside (out of memory) or never started (command missing): the agent, not the revision.
+    case 'killed':
+      return transient(`${label} was killed by ${f.signal}`);
+    case 'spawn':
+      return f.code === 'unknown'
+        ? transient(`${label} could not run`)
+        : transient(`${label} could not run: ${f.code}`);
+    case 'exit':
+      return buildFailed(`${label} failed: ${cleanStderr(f.stderr, run.rootReal)}`, run.dir);
   }
-  // Killed from outside (out of memory) or never started (command missing): the agent, not the revision.
-  if (e.signal) return transient(`${label} was killed by ${e.signal}`);
-  if (e.exitCode === undefined) return transient(`${label} could not run: ${e.code ?? 'spawn failed'}`);
-  const stderr = err instanceof Uint8Array ? new TextDecoder().decode(err) : '';
-  return buildFailed(`${label} failed: ${cleanStderr(stderr, run.rootReal)}`, run.dir);
 }
 
 /**
