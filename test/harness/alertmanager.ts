@@ -3,10 +3,12 @@
  * alert to a receiver that sends nothing, storage in a temp dir, the API on 127.0.0.1 and a free port, and
  * clustering off. Steward posts to `/api/v2/alerts`; tests read the same endpoint back.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { terminate, waitReady } from './process.js';
 import { freePort } from './prometheus.js';
 
 const BINARY = '/usr/bin/prometheus-alertmanager';
@@ -61,7 +63,12 @@ export async function startAlertmanager(opts: { readyTimeoutMs?: number } = {}):
       child.stderr?.on('data', (chunk: string) => {
         stderr = (stderr + chunk).slice(-LOG_LIMIT);
       });
-      const outcome = await waitReady(child, url, opts.readyTimeoutMs ?? 15_000);
+      const outcome = await waitReady(child, {
+        program: BINARY,
+        url: `${url}/-/ready`,
+        statuses: [200],
+        timeoutMs: opts.readyTimeoutMs ?? 15_000,
+      });
       if (outcome === 'ready') break;
       if (outcome === 'exited' && attempt < 3 && stderr.includes('address already in use')) continue;
       throw new Error(`alertmanager did not become ready (${outcome}):\n${stderr}`);
@@ -89,44 +96,4 @@ export async function startAlertmanager(opts: { readyTimeoutMs?: number } = {}):
       return stopping;
     },
   };
-}
-
-async function waitReady(
-  child: ChildProcess,
-  url: string,
-  timeoutMs: number,
-): Promise<'ready' | 'exited' | 'timed out'> {
-  let exited = child.exitCode !== null || child.signalCode !== null;
-  let spawnError: Error | undefined;
-  child.once('close', () => {
-    exited = true;
-  });
-  child.once('error', (err) => {
-    spawnError = err;
-    exited = true;
-  });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (spawnError) throw new Error(`cannot run ${BINARY}: ${spawnError.message}`);
-    if (exited) return 'exited';
-    try {
-      const res = await fetch(`${url}/-/ready`);
-      await res.arrayBuffer();
-      if (res.status === 200) return 'ready';
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return 'timed out';
-}
-
-/** SIGTERM, then SIGKILL after 10 s; resolves once the process has exited. */
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -5,11 +5,13 @@
  * Prometheus 2.42 hands new targets to its scrape loops on a 5 s tick, so the first sample lands about 6 s after
  * start even at a 1 s interval: wait with `waitFor`, never with a fixed sleep.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { terminate, waitReady } from './process.js';
 
 export interface PrometheusOptions {
   /** Scrape (and rule evaluation) interval; Prometheus duration syntax. Default `1s`. */
@@ -118,7 +120,12 @@ export async function startPrometheus(
       child.stderr?.on('data', (chunk: string) => {
         stderr = (stderr + chunk).slice(-LOG_LIMIT);
       });
-      const outcome = await waitReady(child, url, opts.readyTimeoutMs ?? 15_000);
+      const outcome = await waitReady(child, {
+        program: 'prometheus',
+        url: `${url}/-/ready`,
+        statuses: [200],
+        timeoutMs: opts.readyTimeoutMs ?? 15_000,
+      });
       if (outcome === 'ready') break;
       if (outcome === 'exited' && attempt < 3 && stderr.includes('address already in use')) continue;
       throw new Error(`prometheus did not become ready (${outcome}):\n${stderr}`);
@@ -253,48 +260,6 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-/** Polls `/-/ready` until it answers 200, the process exits, or time runs out. */
-async function waitReady(
-  child: ChildProcess,
-  url: string,
-  timeoutMs: number,
-): Promise<'ready' | 'exited' | 'timed out'> {
-  let exited = child.exitCode !== null || child.signalCode !== null;
-  let spawnError: Error | undefined;
-  // 'close' rather than 'exit': by then stderr has been read to the end, so the caller sees why it exited.
-  child.once('close', () => {
-    exited = true;
-  });
-  child.once('error', (err) => {
-    spawnError = err;
-    exited = true;
-  });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (spawnError) throw new Error(`cannot run prometheus: ${spawnError.message}`);
-    if (exited) return 'exited';
-    try {
-      const res = await fetch(`${url}/-/ready`);
-      await res.arrayBuffer();
-      if (res.status === 200) return 'ready';
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return 'timed out';
-}
-
-/** SIGTERM, then SIGKILL if Prometheus has not exited within 10 s; resolves once it has exited. */
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** One sample line of the text exposition format. */

@@ -10,6 +10,7 @@
  * injected status (429 with Retry-After, 503). The push helpers go to the registry directly, so the request log
  * holds only what the code under test sent.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID, sign, X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import { hashSync } from 'bcryptjs';
 import { generate } from 'selfsigned';
 import { create as createTar } from 'tar';
 import { stringify as toYaml } from 'yaml';
+import { terminate, waitReady } from './process.js';
 import { freePort } from './prometheus.js';
 
 export type RegistryAuthMode = 'none' | 'htpasswd' | 'token';
@@ -155,7 +157,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
       };
     }
     const registry = await spawnRegistry(dir, auth, opts.readyTimeoutMs ?? 15_000);
-    cleanups.push(() => terminate(registry.child));
+    cleanups.push(() => terminate(registry.child, 5_000));
     const proxy = await startProxy(registry.port);
     cleanups.push(() => closeServer(proxy.server));
     const direct = `http://127.0.0.1:${registry.port}`;
@@ -405,53 +407,18 @@ async function spawnRegistry(
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    const outcome = await waitReady(child, `http://127.0.0.1:${port}/v2/`, readyTimeoutMs);
+    const outcome = await waitReady(child, {
+      program: 'docker-registry',
+      url: `http://127.0.0.1:${port}/v2/`,
+      statuses: [200, 401],
+      timeoutMs: readyTimeoutMs,
+      pollMs: 50,
+    });
     if (outcome === 'ready') return { child, port, output: () => output };
-    await terminate(child);
+    await terminate(child, 5_000);
     if (outcome === 'exited' && attempt < 3 && output.includes('address already in use')) continue;
     throw new Error(`docker-registry did not become ready (${outcome}):\n${output.slice(-4000)}`);
   }
-}
-
-/** Polls `GET /v2/` until it answers at all (200, or 401 with auth on), the process exits, or time runs out. */
-async function waitReady(
-  child: ChildProcess,
-  url: string,
-  timeoutMs: number,
-): Promise<'ready' | 'exited' | 'timed out'> {
-  let exited = child.exitCode !== null || child.signalCode !== null;
-  let spawnError: Error | undefined;
-  child.once('close', () => {
-    exited = true;
-  });
-  child.once('error', (err) => {
-    spawnError = err;
-    exited = true;
-  });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (spawnError) throw new Error(`cannot run docker-registry: ${spawnError.message}`);
-    if (exited) return 'exited';
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.status === 200 || res.status === 401) return 'ready';
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return 'timed out';
-}
-
-/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 interface Fault {
