@@ -6,16 +6,15 @@ import { join } from 'node:path';
 import type { GitRepository } from '../api/index.js';
 import { parseDuration, validateGitRepository } from '../api/index.js';
 import { jsonEqual } from '../apply/index.js';
-import { GROUP_VERSION, RECONCILE_REQUEST_ANNOTATION } from '../core/constants.js';
 import { Reasons, ReconcileError } from '../core/types.js';
 import type { GitAuth } from '../sources/git/index.js';
 import { GitSourceError, lastArtifact, syncArtifact, toReconcileError } from '../sources/git/index.js';
-import type { Outcome } from './conditions.js';
 import { conditionsFor, readyStatus } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import { recordOutcome } from './observe.js';
 import { readData } from './secrets.js';
+import { failedOutcome, sourceObject, writeSourceStatus } from './source-object.js';
 
 const KIND = 'GitRepository';
 
@@ -39,24 +38,7 @@ export async function reconcileGitRepository(
   ctx: ReconcileContext,
   raw: Record<string, unknown>,
 ): Promise<ReconcileResult> {
-  const meta = (raw.metadata ?? {}) as { name: string; namespace: string; generation?: number; uid?: string };
-  const subject = `${KIND}/${meta.namespace}/${meta.name}`;
-  const log = ctx.log.child({ kind: KIND, namespace: meta.namespace, name: meta.name });
-  const generation = meta.generation ?? 1;
-  const involved = {
-    apiVersion: GROUP_VERSION,
-    kind: KIND,
-    namespace: meta.namespace,
-    name: meta.name,
-    ...(meta.uid ? { uid: meta.uid } : {}),
-  };
-  const started = Date.now();
-  // Flux's reconcile.fluxcd.io/requestedAt contract: status says which request was handled, so
-  // `steward reconcile` (and a Receiver's caller) can tell when its request was acted on.
-  const requested = (raw.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[
-    RECONCILE_REQUEST_ANNOTATION
-  ];
-  const handled = requested ? { lastHandledReconcileAt: requested } : {};
+  const { meta, subject, log, generation, involved, started, handled } = sourceObject(ctx, KIND, raw);
   const checked = validateGitRepository(raw);
   const prevStatus = ((raw.status ?? {}) as GitRepository['status']) ?? {};
   const conditions = (prevStatus?.conditions ?? []) as Parameters<typeof conditionsFor>[0];
@@ -64,11 +46,15 @@ export async function reconcileGitRepository(
     const message = `invalid spec: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
     const invalidConditions = conditionsFor(
       conditions,
-      fail('terminal', Reasons.ValidationFailed, message),
+      failedOutcome('terminal', Reasons.ValidationFailed, message),
       generation,
       rfc3339(ctx.now()),
     );
-    await write(ctx, meta, { ...prevStatus, observedGeneration: generation, conditions: invalidConditions });
+    await writeSourceStatus(ctx, KIND, meta, {
+      ...prevStatus,
+      observedGeneration: generation,
+      conditions: invalidConditions,
+    });
     ctx.events.record(involved, 'Warning', Reasons.ValidationFailed, message);
     recordOutcome(ctx, KIND, meta, invalidConditions, 'failure', started);
     return {}; // stalled until the spec changes
@@ -110,7 +96,8 @@ export async function reconcileGitRepository(
       },
     };
     // A poll that found the same revision changes nothing: write only when the status would change.
-    if (!jsonEqual({ ...prevStatus, ...status }, prevStatus)) await write(ctx, meta, status);
+    if (!jsonEqual({ ...prevStatus, ...status }, prevStatus))
+      await writeSourceStatus(ctx, KIND, meta, status);
     if (result.fetched) {
       log.info({ revision: a.revision }, 'stored new artifact');
       // Symlinks that point out of the repository are never written; say so rather than drop them silently.
@@ -143,12 +130,12 @@ export async function reconcileGitRepository(
     if (last) ctx.artifacts.set(meta.namespace, meta.name, last);
     const failed = conditionsFor(
       conditions,
-      fail(e.retry, e.reason, e.message),
+      failedOutcome(e.retry, e.reason, e.message),
       generation,
       rfc3339(ctx.now()),
     );
     recordOutcome(ctx, KIND, meta, failed, 'failure', started);
-    await write(ctx, meta, {
+    await writeSourceStatus(ctx, KIND, meta, {
       ...prevStatus,
       ...handled,
       observedGeneration: generation,
@@ -158,10 +145,6 @@ export async function reconcileGitRepository(
     log.warn({ reason: e.reason, error: e.message }, 'source fetch failed');
     throw e;
   }
-}
-
-function fail(retry: 'transient' | 'terminal', reason: string, message: string): Outcome {
-  return { kind: 'failed', retry, reason, message };
 }
 
 async function authOf(
@@ -185,19 +168,4 @@ async function authOf(
   if (data.password !== undefined) auth.password = data.password;
   if (data.bearerToken !== undefined) auth.bearerToken = data.bearerToken;
   return auth;
-}
-
-async function write(
-  ctx: ReconcileContext,
-  meta: { name: string; namespace: string },
-  status: Record<string, unknown>,
-): Promise<void> {
-  await ctx.client.patchStatus(
-    GROUP_VERSION,
-    KIND,
-    meta.namespace,
-    meta.name,
-    status,
-    ctx.config.fieldManager,
-  );
 }

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import type { HelmRepository } from '../api/index.js';
 import { parseDuration, validateHelmRepository } from '../api/index.js';
 import { jsonEqual } from '../apply/index.js';
-import { GROUP_VERSION, RECONCILE_REQUEST_ANNOTATION } from '../core/constants.js';
 import { Reasons, ReconcileError } from '../core/types.js';
 import type { BasicAuth, HelmIndexEntry } from '../sources/helm/index.js';
 import {
@@ -22,42 +21,24 @@ import {
   toReconcileError,
 } from '../sources/helm/index.js';
 import { OciError, parseOciUrl, registryAuthFromSecret } from '../sources/oci/index.js';
-import type { Outcome } from './conditions.js';
 import { conditionsFor, readyStatus } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import type { ReconcileResult } from './git-repository.js';
 import { recordOutcome } from './observe.js';
 import { readData } from './secrets.js';
+import { failedOutcome, type SourceMeta, sourceObject, writeSourceStatus } from './source-object.js';
 
 const KIND = 'HelmRepository';
 
 /** The Ready message of an OCI repository, which has nothing to fetch on its own. */
 export const OCI_READY_MESSAGE = 'OCI repository: charts are fetched by the Syncs';
 
-type Meta = { name: string; namespace: string; generation?: number; uid?: string };
-
 export async function reconcileHelmRepository(
   ctx: ReconcileContext,
   raw: Record<string, unknown>,
 ): Promise<ReconcileResult> {
-  const meta = (raw.metadata ?? {}) as Meta;
-  const subject = `${KIND}/${meta.namespace}/${meta.name}`;
-  const log = ctx.log.child({ kind: KIND, namespace: meta.namespace, name: meta.name });
-  const generation = meta.generation ?? 1;
-  const involved = {
-    apiVersion: GROUP_VERSION,
-    kind: KIND,
-    namespace: meta.namespace,
-    name: meta.name,
-    ...(meta.uid ? { uid: meta.uid } : {}),
-  };
-  const started = Date.now();
-  // Flux's reconcile.fluxcd.io/requestedAt contract, as for GitRepository.
-  const requested = (raw.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[
-    RECONCILE_REQUEST_ANNOTATION
-  ];
-  const handled = requested ? { lastHandledReconcileAt: requested } : {};
+  const { meta, subject, log, generation, involved, started, handled } = sourceObject(ctx, KIND, raw);
   const checked = validateHelmRepository(raw);
   const prevStatus = ((raw.status ?? {}) as HelmRepository['status']) ?? {};
   const conditions = (prevStatus?.conditions ?? []) as Parameters<typeof conditionsFor>[0];
@@ -66,11 +47,11 @@ export async function reconcileHelmRepository(
     const message = `invalid spec: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
     const invalid = conditionsFor(
       conditions,
-      fail('terminal', Reasons.ValidationFailed, message),
+      failedOutcome('terminal', Reasons.ValidationFailed, message),
       generation,
       now(),
     );
-    await write(ctx, meta, {
+    await writeSourceStatus(ctx, KIND, meta, {
       ...prevStatus,
       ...handled,
       observedGeneration: generation,
@@ -101,7 +82,7 @@ export async function reconcileHelmRepository(
       };
       // Written whole: an artifact left from when the URL was http(s) must go.
       if (!jsonEqual({ ...prevStatus, ...status }, prevStatus) || prevStatus?.artifact !== undefined)
-        await write(ctx, meta, status);
+        await writeSourceStatus(ctx, KIND, meta, status);
       recordOutcome(ctx, KIND, meta, status.conditions, 'success', started);
       return { requeueAfterMs: intervalMs };
     }
@@ -164,7 +145,8 @@ export async function reconcileHelmRepository(
       },
     };
     // A poll that found the same index changes nothing: write only when the status would change.
-    if (!jsonEqual({ ...prevStatus, ...status }, prevStatus)) await write(ctx, meta, status);
+    if (!jsonEqual({ ...prevStatus, ...status }, prevStatus))
+      await writeSourceStatus(ctx, KIND, meta, status);
     const fresh = entry.revision !== prevStatus?.artifact?.revision;
     if (fresh) {
       log.info(
@@ -200,9 +182,9 @@ export async function reconcileHelmRepository(
       const stored = await restore(dir, undefined, subject).catch(() => undefined);
       if (stored !== undefined) ctx.helmIndexes.set(meta.namespace, meta.name, stored);
     }
-    const failed = conditionsFor(conditions, fail(e.retry, e.reason, e.message), generation, now());
+    const failed = conditionsFor(conditions, failedOutcome(e.retry, e.reason, e.message), generation, now());
     recordOutcome(ctx, KIND, meta, failed, 'failure', started);
-    await write(ctx, meta, {
+    await writeSourceStatus(ctx, KIND, meta, {
       ...prevStatus,
       ...handled,
       observedGeneration: generation,
@@ -223,7 +205,7 @@ function readyMessage(entry: HelmIndexEntry): string {
 /** The index held for this repository, from memory or (after a restart) from disk, if it is of this URL. */
 async function knownIndex(
   ctx: ReconcileContext,
-  meta: Meta,
+  meta: SourceMeta,
   dir: string,
   url: string,
 ): Promise<HelmIndexEntry | undefined> {
@@ -326,20 +308,5 @@ function errorOf(err: unknown, subject: string): ReconcileError {
     'transient',
     err instanceof Error ? err.message : String(err),
     subject,
-  );
-}
-
-function fail(retry: 'transient' | 'terminal', reason: string, message: string): Outcome {
-  return { kind: 'failed', retry, reason, message };
-}
-
-async function write(ctx: ReconcileContext, meta: Meta, status: Record<string, unknown>): Promise<void> {
-  await ctx.client.patchStatus(
-    GROUP_VERSION,
-    KIND,
-    meta.namespace,
-    meta.name,
-    status,
-    ctx.config.fieldManager,
   );
 }

@@ -1,0 +1,77 @@
+/**
+ * What every source reconciler (GitRepository, HelmRepository) reads off its object first and how it writes
+ * status back, so each kind's file holds only what is its own.
+ */
+import type { Logger } from 'pino';
+import { GROUP_VERSION, RECONCILE_REQUEST_ANNOTATION } from '../core/constants.js';
+import type { Outcome } from './conditions.js';
+import type { ReconcileContext } from './context.js';
+import type { InvolvedObject } from './events.js';
+
+export interface SourceMeta {
+  name: string;
+  namespace: string;
+  generation?: number;
+  uid?: string;
+}
+
+export interface SourceObject {
+  meta: SourceMeta;
+  /** `Kind/namespace/name`, the subject of errors. */
+  subject: string;
+  log: Logger;
+  generation: number;
+  involved: InvolvedObject;
+  /** Date.now() when the reconcile started, for its duration. */
+  started: number;
+  /**
+   * Flux's reconcile.fluxcd.io/requestedAt contract: status says which request was handled, so
+   * `steward reconcile` (and a Receiver's caller) can tell when its request was acted on.
+   */
+  handled: { lastHandledReconcileAt?: string };
+}
+
+export function sourceObject(
+  ctx: ReconcileContext,
+  kind: string,
+  raw: Record<string, unknown>,
+): SourceObject {
+  const meta = (raw.metadata ?? {}) as SourceMeta & { annotations?: Record<string, string> };
+  const requested = meta.annotations?.[RECONCILE_REQUEST_ANNOTATION];
+  return {
+    meta,
+    subject: `${kind}/${meta.namespace}/${meta.name}`,
+    log: ctx.log.child({ kind, namespace: meta.namespace, name: meta.name }),
+    generation: meta.generation ?? 1,
+    involved: {
+      apiVersion: GROUP_VERSION,
+      kind,
+      namespace: meta.namespace,
+      name: meta.name,
+      ...(meta.uid ? { uid: meta.uid } : {}),
+    },
+    started: Date.now(),
+    handled: requested ? { lastHandledReconcileAt: requested } : {},
+  };
+}
+
+export function failedOutcome(retry: 'transient' | 'terminal', reason: string, message: string): Outcome {
+  return { kind: 'failed', retry, reason, message };
+}
+
+/** Server-side applies the status subresource as the agent's field manager. */
+export async function writeSourceStatus(
+  ctx: ReconcileContext,
+  kind: string,
+  meta: { name: string; namespace: string },
+  status: Record<string, unknown>,
+): Promise<void> {
+  await ctx.client.patchStatus(
+    GROUP_VERSION,
+    kind,
+    meta.namespace,
+    meta.name,
+    status,
+    ctx.config.fieldManager,
+  );
+}
