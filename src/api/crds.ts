@@ -9,6 +9,14 @@ import { toOpenAPI } from './openapi.js';
 import { GitRepositorySpecSchema, GitRepositoryStatusSchema } from './schema/git-repository.js';
 import { HelmRepositorySpecSchema, HelmRepositoryStatusSchema } from './schema/helm-repository.js';
 import {
+  ImagePolicySpecSchema,
+  ImagePolicyStatusSchema,
+  ImageRepositorySpecSchema,
+  ImageRepositoryStatusSchema,
+  ImageUpdateAutomationSpecSchema,
+  ImageUpdateAutomationStatusSchema,
+} from './schema/image.js';
+import {
   AlertSpecSchema,
   AlertStatusSchema,
   ProviderSpecSchema,
@@ -25,6 +33,9 @@ export const STEWARD_KINDS = [
   'Alert',
   'Receiver',
   'HelmRepository',
+  'ImageRepository',
+  'ImagePolicy',
+  'ImageUpdateAutomation',
 ] as const;
 export type StewardKind = (typeof STEWARD_KINDS)[number];
 
@@ -115,6 +126,47 @@ const DEFINITIONS: readonly KindDefinition[] = [
     extraColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url', priority: 1 }],
     spec: HelmRepositorySpecSchema,
     status: HelmRepositoryStatusSchema,
+  },
+  {
+    kind: 'ImageRepository',
+    plural: 'imagerepositories',
+    singular: 'imagerepository',
+    // Flux's short name is imgrepo too: with both installed, write imagerepositories.steward.dev.
+    shortNames: ['imgrepo'],
+    description: 'An image in an OCI registry whose tags are scanned for the ImagePolicies to choose from.',
+    extraColumns: [
+      { name: 'Tags', type: 'integer', jsonPath: '.status.lastScanResult.tagCount', priority: 1 },
+      { name: 'Image', type: 'string', jsonPath: '.spec.image', priority: 1 },
+      { name: 'Last scan', type: 'date', jsonPath: '.status.lastScanResult.scanTime', priority: 1 },
+    ],
+    spec: ImageRepositorySpecSchema,
+    status: ImageRepositoryStatusSchema,
+  },
+  {
+    kind: 'ImagePolicy',
+    plural: 'imagepolicies',
+    singular: 'imagepolicy',
+    shortNames: ['imgpol'],
+    description:
+      'Which tag of an ImageRepository is the newest allowed one: semver range, alphabetical or numerical.',
+    revisionPath: '.status.latestRef.tag',
+    extraColumns: [{ name: 'Image', type: 'string', jsonPath: '.status.latestRef.name', priority: 1 }],
+    spec: ImagePolicySpecSchema,
+    status: ImagePolicyStatusSchema,
+  },
+  {
+    kind: 'ImageUpdateAutomation',
+    plural: 'imageupdateautomations',
+    singular: 'imageupdateautomation',
+    shortNames: ['imgupd'],
+    description:
+      'Writes the picks of ImagePolicies into a GitRepository at setter markers, commits and pushes.',
+    revisionPath: '.status.lastPushCommit',
+    extraColumns: [
+      { name: 'Last run', type: 'date', jsonPath: '.status.lastAutomationRunTime', priority: 1 },
+    ],
+    spec: ImageUpdateAutomationSpecSchema,
+    status: ImageUpdateAutomationStatusSchema,
   },
 ];
 

@@ -19,6 +19,18 @@ export type {
   HelmRepositoryStatus,
 } from './schema/helm-repository.js';
 export {
+  DEFAULT_EXCLUSION_LIST,
+  type ImagePolicy,
+  type ImagePolicySpec,
+  type ImagePolicyStatus,
+  type ImageRepository,
+  type ImageRepositorySpec,
+  type ImageRepositoryStatus,
+  type ImageUpdateAutomation,
+  type ImageUpdateAutomationSpec,
+  type ImageUpdateAutomationStatus,
+} from './schema/image.js';
+export {
   type Alert,
   type AlertSpec,
   EVENT_SOURCE_KINDS,
@@ -58,3 +70,12 @@ export {
   validateReceiver,
   validateSync,
 } from './validate.js';
+export {
+  branchProblem,
+  goRegexSource,
+  type ImageChecks,
+  setImageChecks,
+  validateImagePolicy,
+  validateImageRepository,
+  validateImageUpdateAutomation,
+} from './validate-image.js';

@@ -5,12 +5,9 @@
  * local builds, so a bad spec is reported the same way wherever it comes from.
  */
 import { posix } from 'node:path';
-import type { TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { validRange } from 'semver';
-import { applyDefaults } from './defaults.js';
-import { MAX_SPEC_DURATION, MAX_SPEC_DURATION_MS } from './duration.js';
-import { type FieldError, Findings, joinPath, schemaErrors, showValue } from './errors.js';
+import { type Findings, joinPath, showValue } from './errors.js';
+import { regexRisk } from './regex-risk.js';
 import {
   type GitRepository,
   GitRepositorySchema,
@@ -24,39 +21,10 @@ import {
 import { type Alert, AlertSchema, type Provider, ProviderSchema } from './schema/notification.js';
 import { RECEIVER_RESOURCE_API_VERSION, type Receiver, ReceiverSchema } from './schema/receiver.js';
 import { type Sync, SyncSchema } from './schema/sync.js';
+import { at, isObj, SPEC_DURATION_MAX, type ValidationResult, validateAgainst } from './validate-core.js';
 
-/** The outcome of validating one object: the defaulted value, or every problem found. */
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
-
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Reads a nested value without trusting its shape: the schema may already have failed. */
-function at(value: unknown, ...keys: string[]): unknown {
-  let node = value;
-  for (const key of keys) node = isObj(node) ? node[key] : undefined;
-  return node;
-}
-
-function validateAgainst<T>(
-  schema: TSchema,
-  input: unknown,
-  rules: (v: unknown, f: Findings) => void,
-): ValidationResult<T> {
-  const value = applyDefaults(schema, structuredClone(input));
-  const findings = new Findings(schemaErrors(schema, value));
-  rules(value, findings);
-  if (findings.errors.length > 0) return { ok: false, errors: findings.errors };
-  // Belt and braces: the errors above come from the same schema, so this only guards the cast below.
-  if (!Value.Check(schema, value)) throw new Error('schema check disagrees with schema errors');
-  return { ok: true, value: value as T };
-}
-
-/** Every duration of a spec is waited for with a timer; see MAX_SPEC_DURATION. */
-const SPEC_DURATION_MAX = { ms: MAX_SPEC_DURATION_MS, text: `${MAX_SPEC_DURATION}, a week` };
+export { regexRisk } from './regex-risk.js';
+export type { ValidationResult } from './validate-core.js';
 
 function gitRepositoryRules(obj: unknown, f: Findings): void {
   const spec = at(obj, 'spec');
@@ -167,84 +135,6 @@ function regexRules(spec: unknown, key: string, f: Findings): void {
     const risk = regexRisk(expr);
     if (risk) f.add(`spec.${key}[${i}]`, risk);
   });
-}
-
-/**
- * Alert expressions are written by tenants and run in the agent on every event message, with JavaScript's
- * backtracking engine where Flux has Go's linear-time RE2. Refused: what RE2 refuses too (backreferences), and
- * a group repeated without bound that itself repeats, such as `(a+)+` or `(\w+\s?)*`, which can take
- * exponential time on some messages. A bounded repeat such as `(\d+\.){3}` stays allowed.
- */
-export function regexRisk(source: string): string | undefined {
-  const repeats: boolean[] = [false]; // per open group: does something inside it repeat?
-  let i = 0;
-  while (i < source.length) {
-    const c = source[i];
-    if (c === '(') {
-      repeats.push(false);
-      i += 1;
-      continue;
-    }
-    // One atom: an escape, a character class, the end of a group, or a plain character; then its quantifier.
-    let innerRepeats = false;
-    if (c === '\\') {
-      const next = source[i + 1] ?? '';
-      if (/[1-9]/.test(next) || (next === 'k' && source[i + 2] === '<'))
-        return 'must not use backreferences (Go regexp, which Flux uses, has none)';
-      i += 2;
-    } else if (c === '[') {
-      i = classEnd(source, i);
-    } else if (c === ')') {
-      innerRepeats = repeats.pop() ?? false;
-      i += 1;
-    } else {
-      i += 1;
-    }
-    const q = quantifier(source, i);
-    if (q && innerRepeats && q.unbounded)
-      return 'must not repeat without bound a group that itself repeats (such as (a+)+): it can take exponential time';
-    if (q) i += q.length;
-    if (q?.repeats || innerRepeats) repeats[repeats.length - 1] = true;
-  }
-  return undefined;
-}
-
-/** Index after the character class opening at `start`. */
-function classEnd(source: string, start: number): number {
-  let i = start + 1;
-  if (source[i] === '^') i += 1;
-  if (source[i] === ']') i += 1;
-  while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-  return i + 1;
-}
-
-/** The quantifier at `i`, if any: how long it is, whether it repeats, whether without bound. */
-function quantifier(
-  source: string,
-  i: number,
-): { length: number; repeats: boolean; unbounded: boolean } | undefined {
-  const c = source[i];
-  let length = 0;
-  let repeats = false;
-  let unbounded = false;
-  if (c === '*' || c === '+') {
-    length = 1;
-    repeats = true;
-    unbounded = true;
-  } else if (c === '?') {
-    length = 1;
-  } else if (c === '{') {
-    const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
-    if (!m) return undefined;
-    length = m[0].length;
-    const max = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3]);
-    repeats = max > 1;
-    unbounded = max === Number.POSITIVE_INFINITY;
-  } else {
-    return undefined;
-  }
-  if (source[i + length] === '?') length += 1; // lazy
-  return { length, repeats, unbounded };
 }
 
 function alertRules(obj: unknown, f: Findings): void {

@@ -17,6 +17,11 @@ import {
   validateReceiver,
   validateSync,
 } from '../api/validate.js';
+import {
+  validateImagePolicy,
+  validateImageRepository,
+  validateImageUpdateAutomation,
+} from '../api/validate-image.js';
 import { API_GROUP } from '../core/constants.js';
 import { checkSyncWindows } from '../windows/index.js';
 import { type Config, ConfigSchema } from './schema.js';
@@ -73,10 +78,19 @@ const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
   ['Alert', validateAlert],
   ['Receiver', validateReceiver],
   ['HelmRepository', validateHelmRepository],
+  ['ImageRepository', validateImageRepository],
+  ['ImagePolicy', validateImagePolicy],
+  ['ImageUpdateAutomation', validateImageUpdateAutomation],
 ]);
 
 /** Kinds whose spec.interval the config's defaultInterval fills in. */
-const INTERVAL_KINDS = new Set(['GitRepository', 'Sync', 'HelmRepository']);
+const INTERVAL_KINDS = new Set([
+  'GitRepository',
+  'Sync',
+  'HelmRepository',
+  'ImageRepository',
+  'ImageUpdateAutomation',
+]);
 
 /**
  * Validates bootstrap objects of Steward's kinds in full, as the API server would, and swaps each for its

@@ -159,7 +159,7 @@ bootstrap:
     [
       'bootstrap: [{apiVersion: steward.dev/v1alpha1, kind: Kustomization, metadata: {name: a}}]',
       [
-        `${FILE}: bootstrap[0].kind: must be one of GitRepository, Sync, Provider, Alert, Receiver, HelmRepository for steward.dev`,
+        `${FILE}: bootstrap[0].kind: must be one of GitRepository, Sync, Provider, Alert, Receiver, HelmRepository, ImageRepository, ImagePolicy, ImageUpdateAutomation for steward.dev`,
       ],
     ],
     [
