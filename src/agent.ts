@@ -16,6 +16,7 @@ import type { Manifest } from './core/types.js';
 import { systemClock } from './engine/clock.js';
 import { LeaderElector } from './engine/leader.js';
 import { leaseClient } from './engine/lease.js';
+import { ImageScanner } from './images/scanner.js';
 import type { KubeClient } from './kube/index.js';
 import { kubeClient } from './kube/index.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -26,8 +27,10 @@ import type { ReconcileContext } from './reconcile/context.js';
 import { ArtifactIndex } from './reconcile/context.js';
 import { Controller } from './reconcile/controller.js';
 import { EventRecorder } from './reconcile/events.js';
+import { ImageTagIndex } from './reconcile/image-tags.js';
 import { startHttpServer } from './server/server.js';
 import { ChartFetcher, HelmIndexCache } from './sources/helm/index.js';
+import { TokenCache } from './sources/oci/index.js';
 import { statusSurface } from './status/index.js';
 import { SyncWindowSet } from './windows/index.js';
 
@@ -81,6 +84,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   }
   await bootstrap(client, config, log);
   const tenantClients = new Map<string, KubeClient>();
+  const registryTokens = new TokenCache();
   const ctx: ReconcileContext = {
     client,
     config,
@@ -94,6 +98,13 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       limits: config.helm,
       userAgent: `steward/${VERSION}`,
     }),
+    imageScanner: new ImageScanner({
+      tokenCache: registryTokens,
+      userAgent: `steward/${VERSION}`,
+      onRegistryRequests: (registry, n) => metrics.registryRequests(registry, n),
+    }),
+    imageTags: new ImageTagIndex(),
+    registryTokens,
     now: () => new Date(),
     allowInsecureHttp: opts.allowInsecureHttp === true,
     pathEnv: opts.pathEnv,
@@ -218,6 +229,9 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     },
     'agent started',
   );
+  // Scans of images no ImageRepository watches any more would otherwise stay until the scanner's cap.
+  const forgetScans = setInterval(() => ctx.imageScanner.forgetUnused(24 * 3_600_000), 3_600_000);
+  forgetScans.unref();
   return {
     client,
     metrics,
@@ -227,6 +241,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     webhookPort: receivers.port,
     async stop(drainTimeoutMs = 10_000) {
       stopping = true;
+      clearInterval(forgetScans);
       // No new webhook calls while the queue drains.
       await receivers.stop();
       // The Lease keeps renewing while reconciles drain, then goes to the next candidate at once.

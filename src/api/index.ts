@@ -72,9 +72,6 @@ export {
 } from './validate.js';
 export {
   branchProblem,
-  goRegexSource,
-  type ImageChecks,
-  setImageChecks,
   validateImagePolicy,
   validateImageRepository,
   validateImageUpdateAutomation,

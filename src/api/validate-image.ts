@@ -1,11 +1,16 @@
 /**
  * Validation of the image automation kinds: the schema, then what it cannot say (a reference to another
  * namespace, a path that climbs out of the repository, a regex that could take exponential time, a policy range
- * or a commit message template that does not parse).
+ * or a commit message template that does not parse). The checks themselves live with the code that runs the
+ * patterns and templates (src/images, pure), so what validation accepts is exactly what the agent can run.
  */
 import { posix } from 'node:path';
+import { ImageNameError, parseImageName } from '../images/image-name.js';
+import { checkMessageTemplate } from '../images/message-template.js';
+import { checkPolicy, type PolicyRule } from '../images/policy.js';
+import { checkExclusionList } from '../images/scan-exclusion.js';
+import { goRegexpProblem, type TagFilter } from '../images/tag-filter.js';
 import { type Findings, showValue } from './errors.js';
-import { regexRisk } from './regex-risk.js';
 import {
   type ImagePolicy,
   ImagePolicySchema,
@@ -14,27 +19,7 @@ import {
   type ImageUpdateAutomation,
   ImageUpdateAutomationSchema,
 } from './schema/image.js';
-import { at, SPEC_DURATION_MAX, type ValidationResult, validateAgainst } from './validate-core.js';
-
-/** Checks the parts of the image kinds that live outside src/api (image names, policies, templates). */
-export interface ImageChecks {
-  /** A reason when `image` is not a valid image name without tag or digest. */
-  imageName(image: string): string | undefined;
-  /** Problems of a policy choice and tag filter, paths relative to spec. */
-  policy(policy: unknown, filterTags: unknown): { path: string; message: string }[];
-  /** A reason when the commit message template does not parse. */
-  template(source: string): string | undefined;
-}
-
-let checks: ImageChecks | undefined;
-
-/**
- * Installs the checks implemented in src/images (done once by that module's index), so src/api does not import
- * the image automation code and the two stay free of import cycles.
- */
-export function setImageChecks(c: ImageChecks): void {
-  checks = c;
-}
+import { at, isObj, SPEC_DURATION_MAX, type ValidationResult, validateAgainst } from './validate-core.js';
 
 /** A reference may name a namespace only if it is the object's own: tenants do not reach into each other. */
 function sameNamespace(obj: unknown, path: string, f: Findings, key: string): void {
@@ -47,35 +32,25 @@ function sameNamespace(obj: unknown, path: string, f: Findings, key: string): vo
     );
 }
 
-/** A Go RE2 pattern as JavaScript reads it: `(?P<name>` is `(?<name>` there. */
-export function goRegexSource(pattern: string): string {
-  return pattern.replace(/\(\?P</g, '(?<');
-}
-
-function regexProblem(pattern: string): string | undefined {
-  try {
-    new RegExp(goRegexSource(pattern), 'u');
-  } catch (err) {
-    return `must be a valid regular expression: ${(err as Error).message}`;
-  }
-  return regexRisk(pattern);
-}
-
 function imageRepositoryRules(obj: unknown, f: Findings): void {
   const spec = at(obj, 'spec');
   f.positiveDuration(at(spec, 'interval'), 'spec.interval', SPEC_DURATION_MAX);
   f.positiveDuration(at(spec, 'timeout'), 'spec.timeout', SPEC_DURATION_MAX);
   const image = at(spec, 'image');
   if (typeof image === 'string') {
-    const problem = checks?.imageName(image);
-    if (problem) f.add('spec.image', problem);
+    try {
+      parseImageName(image);
+    } catch (err) {
+      if (!(err instanceof ImageNameError)) throw err;
+      f.add('spec.image', err.reason);
+    }
   }
   const list = at(spec, 'exclusionList');
-  if (Array.isArray(list))
-    list.forEach((expr: unknown, i) => {
-      const problem = typeof expr === 'string' ? regexProblem(expr) : undefined;
-      if (problem) f.add(`spec.exclusionList[${i}]`, problem);
-    });
+  if (Array.isArray(list) && list.every((x) => typeof x === 'string'))
+    for (const problem of checkExclusionList(list)) {
+      const colon = problem.indexOf(': ');
+      f.add(`spec.${problem.slice(0, colon)}`, problem.slice(colon + 2));
+    }
 }
 
 function imagePolicyRules(obj: unknown, f: Findings): void {
@@ -85,12 +60,20 @@ function imagePolicyRules(obj: unknown, f: Findings): void {
   if (at(spec, 'digestReflectionPolicy') === 'Always' && at(spec, 'interval') === undefined)
     f.add('spec.interval', 'is required when digestReflectionPolicy is Always');
   const pattern = at(spec, 'filterTags', 'pattern');
-  const patternProblem = typeof pattern === 'string' ? regexProblem(pattern) : undefined;
-  if (patternProblem) f.add('spec.filterTags.pattern', patternProblem);
-  // The policy checks compile the pattern again; only ask them when it is sound.
   const policy = at(spec, 'policy');
-  if (policy !== undefined && !patternProblem)
-    for (const p of checks?.policy(policy, at(spec, 'filterTags')) ?? []) f.add(`spec.${p.path}`, p.message);
+  const filter = at(spec, 'filterTags');
+  // checkPolicy reads a well-formed policy; the schema reports a malformed one.
+  const single = isObj(policy) && Object.keys(policy).length === 1;
+  if (single) {
+    for (const p of checkPolicy(
+      policy as PolicyRule,
+      typeof pattern === 'string' ? (filter as TagFilter) : undefined,
+    ))
+      f.add(`spec.${p.path}`, p.message);
+  } else if (typeof pattern === 'string') {
+    const problem = goRegexpProblem(pattern);
+    if (problem) f.add('spec.filterTags.pattern', problem);
+  }
 }
 
 /** What git-check-ref-format refuses beyond the schema's character class. */
@@ -128,7 +111,7 @@ function imageUpdateAutomationRules(obj: unknown, f: Findings): void {
   }
   const template = at(spec, 'git', 'commit', 'messageTemplate');
   if (typeof template === 'string') {
-    const problem = checks?.template(template);
+    const problem = checkMessageTemplate(template);
     if (problem) f.add('spec.git.commit.messageTemplate', problem);
   }
 }

@@ -85,6 +85,10 @@ export const Reasons = {
   Suspended: 'Suspended',
   FetchFailed: 'GitOperationFailed',
   AuthenticationFailed: 'AuthenticationFailed',
+  ScanFailed: 'ScanFailed',
+  RateLimited: 'RateLimited',
+  PolicyFailed: 'PolicyChoiceFailed',
+  UpdateFailed: 'UpdateFailed',
 } as const;
 export type Reason = (typeof Reasons)[keyof typeof Reasons];
 

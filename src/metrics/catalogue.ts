@@ -11,9 +11,13 @@ const RECONCILE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300
 const FETCH_BUCKETS = [0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 /** A webhook answers in tens of milliseconds; a slow chat service with retries can take tens of seconds. */
 const DELIVERY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** A tag list is one request to a nearby registry (milliseconds) or a token and many pages from a far one. */
+const IMAGE_SCAN_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 type ObjectLabels = 'kind' | 'namespace' | 'name';
 type SyncLabels = 'namespace' | 'name';
+/** Image scan series belong to an ImageRepository, so they carry no `kind` either. */
+type ImageLabels = 'namespace' | 'name';
 
 export interface Catalogue {
   reconcileDuration: Histogram<ObjectLabels>;
@@ -30,6 +34,11 @@ export interface Catalogue {
   notifications: Counter<'namespace' | 'provider' | 'type' | 'result'>;
   notificationDeliveryDuration: Histogram<'type'>;
   receiverRequests: Counter<'namespace' | 'name' | 'result'>;
+  imageScanDuration: Histogram<ImageLabels>;
+  imageScans: Counter<ImageLabels | 'result'>;
+  imageTags: Gauge<ImageLabels>;
+  imageScanErrors: Counter<ImageLabels | 'reason'>;
+  registryRequests: Counter<'registry'>;
 }
 
 /** Creates and registers the catalogue; `collectQueues` fills the queue gauge at each scrape. */
@@ -40,6 +49,7 @@ export function registerCatalogue(
   const registers = [registry];
   const objectLabels: ObjectLabels[] = ['kind', 'namespace', 'name'];
   const syncLabels: SyncLabels[] = ['namespace', 'name'];
+  const imageLabels: ImageLabels[] = ['namespace', 'name'];
   return {
     reconcileDuration: new Histogram({
       name: 'steward_reconcile_duration_seconds',
@@ -129,6 +139,37 @@ export function registerCatalogue(
       name: 'steward_receiver_requests_total',
       help: 'Webhook requests to a Receiver, by result (accepted, unauthorized, rejected, not_found).',
       labelNames: ['namespace', 'name', 'result'],
+      registers,
+    }),
+    imageScanDuration: new Histogram({
+      name: 'steward_image_scan_duration_seconds',
+      help: "Duration of the registry scan behind each of an ImageRepository's tag lists, its own or shared.",
+      labelNames: imageLabels,
+      buckets: IMAGE_SCAN_BUCKETS,
+      registers,
+    }),
+    imageScans: new Counter({
+      name: 'steward_image_scans_total',
+      help: 'Tag lists an ImageRepository got, by result (scanned, shared, failed).',
+      labelNames: [...imageLabels, 'result'],
+      registers,
+    }),
+    imageTags: new Gauge({
+      name: 'steward_image_tags',
+      help: "Tags in an ImageRepository's last tag list, after its exclusion list.",
+      labelNames: imageLabels,
+      registers,
+    }),
+    imageScanErrors: new Counter({
+      name: 'steward_image_scan_errors_total',
+      help: 'Failed ImageRepository scans, by condition reason.',
+      labelNames: [...imageLabels, 'reason'],
+      registers,
+    }),
+    registryRequests: new Counter({
+      name: 'steward_image_registry_requests_total',
+      help: 'HTTP requests sent to an image registry and its token service, by registry host.',
+      labelNames: ['registry'],
       registers,
     }),
   };

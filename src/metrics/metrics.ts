@@ -9,6 +9,17 @@ export type ApplyAction = 'created' | 'configured' | 'unchanged';
 export type NotificationResult = 'sent' | 'failed' | 'dropped';
 /** `unauthorized`: a bad signature or token; `rejected`: a malformed request or an event the Receiver ignores. */
 export type ReceiverResult = 'accepted' | 'unauthorized' | 'rejected' | 'not_found';
+/** `shared`: the tag list came from a scan another ImageRepository's reconcile made or was making. */
+export type ImageScanResult = 'scanned' | 'shared' | 'failed';
+
+/** What an ImageRepository's reconcile got from the scanner. */
+export interface ImageScanned {
+  /** Duration of the registry scan behind the tag list (the shared one, when shared). */
+  seconds: number;
+  shared: boolean;
+  /** Tags after the exclusion list. */
+  tags: number;
+}
 
 /** What a work queue reports to the queue-depth gauge at each scrape. */
 export type QueueStatsProvider = () => { queued: number; inFlight: number; delayed: number };
@@ -20,6 +31,8 @@ const SYNC_KIND = 'Sync';
 /** The kinds whose deletion removes the notification and receiver series (see `forget`). */
 const PROVIDER_KIND = 'Provider';
 const RECEIVER_KIND = 'Receiver';
+/** The kind whose image scan series are labelled by namespace and name only. */
+const IMAGE_REPOSITORY_KIND = 'ImageRepository';
 /**
  * A `not_found` request is labelled with whatever namespace and name its sender asked for, and anyone can send
  * one. Past this many distinct pairs, further ones are counted under an empty namespace and name so that a
@@ -59,11 +72,21 @@ export interface Metrics {
    * named (or empty strings); beyond MAX_NOT_FOUND_RECEIVER_SERIES distinct names they are counted as empty.
    */
   receiverRequest(namespace: string, name: string, result: ReceiverResult): void;
+  /**
+   * An ImageRepository's reconcile got a tag list: counted as `scanned` or `shared`, the duration of the scan
+   * behind it observed either way (so each object's histogram shows how long its registry takes), and the tag
+   * count after exclusion set.
+   */
+  imageScanned(namespace: string, name: string, scan: ImageScanned): void;
+  /** An ImageRepository's scan failed with condition reason `reason` (counted as `failed` too). */
+  imageScanFailed(namespace: string, name: string, reason: string): void;
+  /** `n` HTTP requests went to image registry `registry` (`host[:port]`) or its token service. */
+  registryRequests(registry: string, n: number): void;
   /** Reports a queue's stats at every scrape until the returned function is called. */
   watchQueue(queue: string, stats: QueueStatsProvider): () => void;
   /**
    * Removes every series of an object, so a deleted object stops being exported (as Flux does since 2.1): for a
-   * Provider its notification counts, for a Receiver its request counts.
+   * Provider its notification counts, for a Receiver its request counts, for an ImageRepository its scan series.
    */
   forget(kind: string, namespace: string, name: string): void;
 }
@@ -174,6 +197,33 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       track(RECEIVER_KIND, labels.namespace, labels.name, `requests/${result}`, () =>
         m.receiverRequests.remove(labels),
       );
+    },
+    imageScanned(namespace, name, scan) {
+      const labels = { namespace, name };
+      const result: ImageScanResult = scan.shared ? 'shared' : 'scanned';
+      m.imageScanDuration.observe(labels, scan.seconds);
+      m.imageScans.inc({ ...labels, result });
+      m.imageTags.set(labels, scan.tags);
+      track(IMAGE_REPOSITORY_KIND, namespace, name, 'scan-duration', () =>
+        m.imageScanDuration.remove(labels),
+      );
+      track(IMAGE_REPOSITORY_KIND, namespace, name, `scans/${result}`, () =>
+        m.imageScans.remove({ ...labels, result }),
+      );
+      track(IMAGE_REPOSITORY_KIND, namespace, name, 'tags', () => m.imageTags.remove(labels));
+    },
+    imageScanFailed(namespace, name, reason) {
+      const labels = { namespace, name };
+      const failed = { ...labels, result: 'failed' satisfies ImageScanResult };
+      m.imageScans.inc(failed);
+      m.imageScanErrors.inc({ ...labels, reason });
+      track(IMAGE_REPOSITORY_KIND, namespace, name, 'scans/failed', () => m.imageScans.remove(failed));
+      track(IMAGE_REPOSITORY_KIND, namespace, name, `scan-error/${reason}`, () =>
+        m.imageScanErrors.remove({ ...labels, reason }),
+      );
+    },
+    registryRequests(registry, n) {
+      if (n > 0) m.registryRequests.inc({ registry }, n);
     },
     watchQueue(queue, stats) {
       queues.set(queue, stats);

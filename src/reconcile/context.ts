@@ -1,12 +1,15 @@
 /** What every reconciler gets from the composition root: adapters, settings, and observability. */
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import type { ImageScanner } from '../images/scanner.js';
 import type { KubeClient } from '../kube/index.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Artifact } from '../sources/git/index.js';
 import type { ChartFetcher, HelmIndexCache } from '../sources/helm/index.js';
+import type { TokenCache } from '../sources/oci/index.js';
 import type { SyncWindowSet } from '../windows/index.js';
 import type { EventRecorder } from './events.js';
+import type { ImageTagIndex } from './image-tags.js';
 import type { ReconcileObserver } from './observe.js';
 
 /** The artifacts of the GitRepositories this agent fetched, by `namespace/name`. */
@@ -47,6 +50,12 @@ export interface ReconcileContext {
   helmIndexes: HelmIndexCache;
   /** Downloads, checks and caches the charts of HelmRepositories, shared by every Sync. */
   charts: ChartFetcher;
+  /** Lists image tags, once per image and credentials for every ImageRepository that watches it. */
+  imageScanner: ImageScanner;
+  /** The scanned tags of each ImageRepository, read by its ImagePolicies. */
+  imageTags: ImageTagIndex;
+  /** Registry tokens, shared by the scanner and digest lookups. */
+  registryTokens: TokenCache;
   now: () => Date;
   /** Git over plain http (tests and the quick start's local server). */
   allowInsecureHttp: boolean;

@@ -15,14 +15,30 @@ import { DEFAULT_INTERVAL_JITTER, withJitter } from '../engine/jitter.js';
 import { WorkQueue } from '../engine/queue.js';
 import type { Obj } from '../kube/index.js';
 import type { ReconcileContext } from './context.js';
-import { reconcileGitRepository } from './git-repository.js';
+import { type ReconcileResult, reconcileGitRepository } from './git-repository.js';
 import { reconcileHelmRepository } from './helm-repository.js';
+import { reconcileImagePolicy } from './image-policy.js';
+import { reconcileImageRepository } from './image-repository.js';
+import { reconcileImageUpdateAutomation } from './image-update.js';
 import type { InformerEvent } from './informer.js';
 import { runInformer } from './informer.js';
 import { reconcileSync } from './sync.js';
 
-type Kind = 'GitRepository' | 'HelmRepository' | 'Sync';
-const KINDS: readonly Kind[] = ['GitRepository', 'HelmRepository', 'Sync'];
+type Kind =
+  | 'GitRepository'
+  | 'HelmRepository'
+  | 'Sync'
+  | 'ImageRepository'
+  | 'ImagePolicy'
+  | 'ImageUpdateAutomation';
+const KINDS: readonly Kind[] = [
+  'GitRepository',
+  'HelmRepository',
+  'Sync',
+  'ImageRepository',
+  'ImagePolicy',
+  'ImageUpdateAutomation',
+];
 
 interface Seen {
   generation: number;
@@ -56,6 +72,11 @@ function isReady(o: Obj): boolean {
   const conds =
     (o.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
   return conds.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** The pick an ImagePolicy's status holds, as one comparable string. */
+function latestRef(o: Obj): string {
+  return JSON.stringify((o.status as { latestRef?: unknown } | undefined)?.latestRef ?? null);
 }
 
 /** What a drift watch compares: the object without status and server bookkeeping. */
@@ -114,6 +135,7 @@ export class Controller {
     this.queue.start();
     this.ctx.artifacts.onNewRevision((key) => this.triggerSyncsOf('GitRepository', key));
     this.ctx.helmIndexes.onNewRevision((key) => this.triggerSyncsOf('HelmRepository', key));
+    this.ctx.imageTags.onNewRevision((key) => this.triggerPoliciesOf(key));
     for (const kind of KINDS) {
       let listed = false;
       this.informers.push(
@@ -160,6 +182,7 @@ export class Controller {
       this.ctx.metrics.forget(kind, m.namespace, m.name);
       if (kind === 'GitRepository') this.ctx.artifacts.delete(m.namespace, m.name);
       if (kind === 'HelmRepository') this.ctx.helmIndexes.delete(m.namespace, m.name);
+      if (kind === 'ImageRepository') this.ctx.imageTags.delete(m.namespace, m.name);
       return;
     }
     const generation = m.generation ?? 1;
@@ -171,6 +194,9 @@ export class Controller {
       // A dependency that just became Ready releases its dependents now, not at their next retry.
       if (isReady(obj) && (!prev || !isReady(prev.obj))) this.triggerDependentsOf(m.namespace, m.name);
     }
+    // A new pick (a status write, so no new generation) is what the namespace's automations wait for.
+    if (kind === 'ImagePolicy' && prev && latestRef(prev.obj) !== latestRef(obj))
+      this.triggerKindInNamespace('ImageUpdateAutomation', m.namespace);
     // Status writes do not change the generation: only spec changes and explicit requests trigger a reconcile.
     if (!prev || prev.generation !== generation || prev.requested !== requested) this.queue.add(key);
   }
@@ -187,18 +213,45 @@ export class Controller {
     });
     if (!obj) return undefined;
     try {
-      const result =
-        kind === 'GitRepository'
-          ? await reconcileGitRepository(this.ctx, obj)
-          : kind === 'HelmRepository'
-            ? await reconcileHelmRepository(this.ctx, obj)
-            : await reconcileSync(this.ctx, obj, signal);
+      const result = await this.dispatch(kind, obj, signal);
+      for (const other of result.wake ?? []) this.queue.add(other);
       if (result.requeueAfterMs === undefined) return undefined;
       return { requeueAfterMs: withJitter(result.requeueAfterMs, DEFAULT_INTERVAL_JITTER, this.random) };
     } finally {
       // Deleted while it ran: its series must not come back from this last run.
       if (!this.seen.has(key)) this.ctx.metrics.forget(kind, namespace, name);
     }
+  }
+
+  private dispatch(kind: Kind, obj: Obj, signal: AbortSignal): Promise<ReconcileResult> {
+    switch (kind) {
+      case 'GitRepository':
+        return reconcileGitRepository(this.ctx, obj);
+      case 'HelmRepository':
+        return reconcileHelmRepository(this.ctx, obj);
+      case 'Sync':
+        return reconcileSync(this.ctx, obj, signal);
+      case 'ImageRepository':
+        return reconcileImageRepository(this.ctx, obj);
+      case 'ImagePolicy':
+        return reconcileImagePolicy(this.ctx, obj);
+      case 'ImageUpdateAutomation':
+        return reconcileImageUpdateAutomation(this.ctx, obj, signal);
+    }
+  }
+
+  /** Queues the ImagePolicies that choose from the ImageRepository `namespace/name`, whose tags changed. */
+  private triggerPoliciesOf(repoKey: string): void {
+    const [ns, name] = repoKey.split('/');
+    for (const [key, s] of this.seen) {
+      if (!key.startsWith(`ImagePolicy/${ns}/`)) continue;
+      const spec = (s.obj.spec ?? {}) as { imageRepositoryRef?: { name?: string } };
+      if (spec.imageRepositoryRef?.name === name) this.queue.add(key);
+    }
+  }
+
+  private triggerKindInNamespace(kind: Kind, namespace: string): void {
+    for (const key of this.seen.keys()) if (key.startsWith(`${kind}/${namespace}/`)) this.queue.add(key);
   }
 
   private triggerDependentsOf(namespace: string, name: string): void {

@@ -21,6 +21,8 @@ const KIND = 'GitRepository';
 export interface ReconcileResult {
   /** When to run again; absent when stalled on an invalid spec. */
   requeueAfterMs?: number;
+  /** Work queue keys (`Kind/namespace/name`) to reconcile now, such as the GitRepository an automation pushed to. */
+  wake?: string[];
 }
 
 function errorOf(err: unknown, subject: string): ReconcileError {
@@ -147,7 +149,7 @@ export async function reconcileGitRepository(
   }
 }
 
-async function authOf(
+export async function authOf(
   ctx: ReconcileContext,
   repo: GitRepository,
   namespace: string,

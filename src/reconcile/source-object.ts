@@ -1,12 +1,14 @@
 /**
- * What every source reconciler (GitRepository, HelmRepository) reads off its object first and how it writes
+ * What every source reconciler (GitRepository, HelmRepository, the image kinds) reads off its object first and how it writes
  * status back, so each kind's file holds only what is its own.
  */
 import type { Logger } from 'pino';
 import { GROUP_VERSION, RECONCILE_REQUEST_ANNOTATION } from '../core/constants.js';
-import type { Outcome } from './conditions.js';
-import type { ReconcileContext } from './context.js';
+import { Reasons } from '../core/types.js';
+import { type Condition, conditionsFor, type Outcome } from './conditions.js';
+import { type ReconcileContext, rfc3339 } from './context.js';
 import type { InvolvedObject } from './events.js';
+import { recordOutcome } from './observe.js';
 
 export interface SourceMeta {
   name: string;
@@ -74,4 +76,32 @@ export async function writeSourceStatus(
     status,
     ctx.config.fieldManager,
   );
+}
+
+/**
+ * The end of a reconcile whose spec failed validation: Stalled with every problem listed, an event, the metrics.
+ * Nothing is retried until the spec changes.
+ */
+export async function stallInvalid(
+  ctx: ReconcileContext,
+  kind: string,
+  src: SourceObject,
+  prevStatus: Record<string, unknown>,
+  errors: readonly { path: string; message: string }[],
+): Promise<void> {
+  const message = `invalid spec: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
+  const conditions = conditionsFor(
+    (prevStatus.conditions ?? []) as Condition[],
+    failedOutcome('terminal', Reasons.ValidationFailed, message),
+    src.generation,
+    rfc3339(ctx.now()),
+  );
+  await writeSourceStatus(ctx, kind, src.meta, {
+    ...prevStatus,
+    ...src.handled,
+    observedGeneration: src.generation,
+    conditions,
+  });
+  ctx.events.record(src.involved, 'Warning', Reasons.ValidationFailed, message);
+  recordOutcome(ctx, kind, src.meta, conditions, 'failure', src.started);
 }

@@ -163,7 +163,7 @@ export const ImagePolicySpecSchema = Strict(
           extract: Type.Optional(
             Type.String({
               description:
-                'What the policy compares instead of the tag, from the match: `$ts`, `$1`; the whole match when empty.',
+                'What the policy compares instead of the tag, from the match: `$ts`, `$1`; the whole tag when empty.',
               maxLength: 1024,
             }),
           ),

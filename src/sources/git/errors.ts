@@ -16,6 +16,10 @@ export const GitErrorCodes = [
   'InvalidTree',
   'TooLarge',
   'Storage',
+  /** A push the remote refused: it kept moving under us, or a hook or branch protection declined it. */
+  'PushRejected',
+  /** The caller's AbortSignal fired. */
+  'Aborted',
 ] as const;
 export type GitErrorCode = (typeof GitErrorCodes)[number];
 

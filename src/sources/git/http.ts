@@ -96,6 +96,11 @@ export class Operation {
     if (this.failure !== undefined) throw this.failure;
   }
 
+  /** Response body bytes received so far. */
+  get receivedBytes(): number {
+    return this.received;
+  }
+
   count(bytes: number): void {
     this.received += bytes;
     if (this.received > this.maxTransferBytes) {

@@ -140,7 +140,7 @@ export function pickSemverTag(tags: readonly string[], range: string): string | 
 }
 
 /** A light `git check-ref-format`: refuses what cannot be a ref before it reaches a server or a message. */
-function checkRefPart(value: string, field: string): string {
+export function checkRefPart(value: string, field: string): string {
   const bad =
     value === '' ||
     value.length > 255 ||

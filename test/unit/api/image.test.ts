@@ -43,6 +43,8 @@ describe('validateImageRepository', () => {
 
   it.each([
     [{ image: 'ghcr.io/org/app@sha256:abc' }, 'spec.image: must be an image name without a digest'],
+    [{ image: 'ghcr.io/org/app:v1' }, 'spec.image:'],
+    [{ image: 'ghcr.io/Org/App' }, 'spec.image:'],
     [{ exclusionList: ['(a+)+$'] }, 'spec.exclusionList[0]: must not repeat without bound'],
     [{ exclusionList: ['(x)\\1'] }, 'spec.exclusionList[0]: must not use backreferences'],
     [{ exclusionList: ['[z-a]'] }, 'spec.exclusionList[0]: must be a valid regular expression'],
@@ -87,7 +89,13 @@ describe('validateImagePolicy', () => {
       'spec.interval: is required when digestReflectionPolicy is Always',
     ],
     [{ filterTags: { pattern: '^(\\w+\\s?)*$' } }, 'spec.filterTags.pattern: must not repeat without bound'],
-    [{ filterTags: { pattern: '(' } }, 'spec.filterTags.pattern: must be a valid regular expression'],
+    [{ filterTags: { pattern: '(' } }, 'spec.filterTags.pattern: must be a valid Go regular expression'],
+    [{ filterTags: { pattern: 'v(?=1)' } }, 'spec.filterTags.pattern: must be a valid Go regular expression'],
+    [{ policy: { semver: { range: '>=1.0 <<2' } } }, 'spec.policy.semver.range:'],
+    [
+      { policy: { numerical: {} }, filterTags: { pattern: '^v', extract: '$ts' } },
+      'spec.filterTags.extract:',
+    ],
     [{ policy: { numerical: { order: 'up' } } }, 'spec.policy.numerical.order:'],
   ])('refuses %j', (spec, expected) => {
     const all = messages(validateImagePolicy(policy(spec)));
@@ -95,6 +103,13 @@ describe('validateImagePolicy', () => {
       all.some((m) => m.startsWith(expected)),
       all.join('\n'),
     ).toBe(true);
+  });
+
+  it('accepts Go regexp syntax JavaScript spells differently', () => {
+    for (const pattern of ['(?i)^v', '^[[:digit:]]+$', '^main-\\z']) {
+      const r = validateImagePolicy(policy({ policy: { alphabetical: {} }, filterTags: { pattern } }));
+      expect(messages(r), pattern).toEqual([]);
+    }
   });
 
   it('accepts Go named groups in filterTags.pattern', () => {

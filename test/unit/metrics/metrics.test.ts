@@ -271,6 +271,55 @@ describe('createMetrics', () => {
     expect(value(samples, 'steward_notifications_total', { namespace: 'team-a', provider: 'chat' })).toBe(1);
   });
 
+  it('records image scans by result, their duration, tags and errors, and registry requests', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.imageScanned('team-a', 'app', { seconds: 0.02, shared: false, tags: 7 });
+    metrics.imageScanned('team-a', 'app', { seconds: 0.02, shared: true, tags: 5 });
+    metrics.imageScanned('team-a', 'app', { seconds: 3, shared: true, tags: 6 });
+    metrics.imageScanFailed('team-a', 'app', 'RateLimited');
+    metrics.imageScanFailed('team-a', 'app', 'RateLimited');
+    metrics.imageScanFailed('team-a', 'app', 'AuthenticationFailed');
+    metrics.registryRequests('ghcr.io', 3);
+    metrics.registryRequests('ghcr.io', 2);
+    metrics.registryRequests('127.0.0.1:5000', 0);
+    const samples = await scrape(metrics);
+    const app = { namespace: 'team-a', name: 'app' };
+    expect(value(samples, 'steward_image_scans_total', { ...app, result: 'scanned' })).toBe(1);
+    expect(value(samples, 'steward_image_scans_total', { ...app, result: 'shared' })).toBe(2);
+    expect(value(samples, 'steward_image_scans_total', { ...app, result: 'failed' })).toBe(3);
+    expect(value(samples, 'steward_image_scan_duration_seconds_count', app)).toBe(3);
+    expect(value(samples, 'steward_image_scan_duration_seconds_bucket', { ...app, le: '0.025' })).toBe(2);
+    expect(value(samples, 'steward_image_scan_duration_seconds_sum', app)).toBeCloseTo(3.04);
+    expect(value(samples, 'steward_image_tags', app)).toBe(6);
+    expect(value(samples, 'steward_image_scan_errors_total', { ...app, reason: 'RateLimited' })).toBe(2);
+    expect(
+      value(samples, 'steward_image_scan_errors_total', { ...app, reason: 'AuthenticationFailed' }),
+    ).toBe(1);
+    expect(value(samples, 'steward_image_registry_requests_total', { registry: 'ghcr.io' })).toBe(5);
+    // No requests, no series.
+    expect(find(samples, 'steward_image_registry_requests_total')).toHaveLength(1);
+  });
+
+  it('forget of an ImageRepository removes its scan series, not the registry counts', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    for (const name of ['app', 'api']) {
+      metrics.imageScanned('team-a', name, { seconds: 0.1, shared: false, tags: 2 });
+      metrics.imageScanned('team-a', name, { seconds: 0.1, shared: true, tags: 2 });
+      metrics.imageScanFailed('team-a', name, 'ScanFailed');
+    }
+    metrics.registryRequests('ghcr.io', 1);
+    // A Sync of the same name keeps its series.
+    metrics.setCondition('Sync', 'team-a', 'app', 'Ready', 'True');
+
+    metrics.forget('ImageRepository', 'team-a', 'app');
+    const samples = await scrape(metrics);
+    const image = samples.filter((s) => s.name.startsWith('steward_image_') && s.labels.name !== undefined);
+    expect([...new Set(image.map((s) => s.labels.name))]).toEqual(['api']);
+    expect(find(samples, 'steward_image_scans_total', { name: 'api' })).toHaveLength(3);
+    expect(value(samples, 'steward_image_registry_requests_total', { registry: 'ghcr.io' })).toBe(1);
+    expect(value(samples, 'steward_condition', { ...web, name: 'app', status: 'True' })).toBe(1);
+  });
+
   it('exposes single metrics through the registry as text', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     metrics.reconciled('Sync', 'team-a', 'web', 'success', 1);

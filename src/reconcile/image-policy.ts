@@ -1,0 +1,177 @@
+/**
+ * The ImagePolicy reconciler. The choice itself is the pure `selectTag` (src/images/policy.ts) over the tags
+ * its ImageRepository last scanned; this file adds the I/O around it: digest reflection, status, events.
+ *
+ * A policy whose repository has not been scanned yet (after a restart, or while the registry fails) keeps the
+ * pick in its status: the automation goes on writing that one rather than nothing. It is woken when the tags
+ * change, so it needs no interval of its own, except to re-check a digest under `digestReflectionPolicy: Always`.
+ */
+import type { ImagePolicy } from '../api/index.js';
+import { parseDuration, validateImagePolicy } from '../api/index.js';
+import { Reasons, ReconcileError } from '../core/types.js';
+import { type PolicyRule, selectTag, type TagFilter } from '../images/policy.js';
+import { MediaTypes, OciClient, OciError } from '../sources/oci/index.js';
+import { type Condition, conditionsFor, readyStatus } from './conditions.js';
+import type { ReconcileContext } from './context.js';
+import { rfc3339 } from './context.js';
+import type { ReconcileResult } from './git-repository.js';
+import type { ImageTags } from './image-tags.js';
+import { recordOutcome } from './observe.js';
+import { failedOutcome, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
+
+const KIND = 'ImagePolicy';
+
+type ImageRef = NonNullable<NonNullable<ImagePolicy['status']>['latestRef']>;
+
+const MANIFEST_TYPES = [
+  MediaTypes.ociIndex,
+  MediaTypes.ociManifest,
+  MediaTypes.dockerManifestList,
+  MediaTypes.dockerManifest,
+];
+
+export async function reconcileImagePolicy(
+  ctx: ReconcileContext,
+  raw: Record<string, unknown>,
+): Promise<ReconcileResult> {
+  const src = sourceObject(ctx, KIND, raw);
+  const { meta, subject, log, generation, involved, started, handled } = src;
+  const prevStatus = (raw.status ?? {}) as NonNullable<ImagePolicy['status']>;
+  const checked = validateImagePolicy(raw);
+  if (!checked.ok) {
+    await stallInvalid(ctx, KIND, src, prevStatus, checked.errors);
+    return {};
+  }
+  const policy = checked.value;
+  ctx.metrics.setSuspended(KIND, meta.namespace, meta.name, policy.spec.suspend === true);
+  const reflect = policy.spec.digestReflectionPolicy ?? 'Never';
+  const recheckMs =
+    reflect === 'Always' && policy.spec.interval ? parseDuration(policy.spec.interval) : undefined;
+  const again = recheckMs === undefined ? {} : { requeueAfterMs: recheckMs };
+  if (policy.spec.suspend) return again;
+  const conditions = (prevStatus.conditions ?? []) as Condition[];
+  const now = () => rfc3339(ctx.now());
+  const write = async (outcome: Parameters<typeof conditionsFor>[1], extra: Record<string, unknown> = {}) => {
+    const next = conditionsFor(conditions, outcome, generation, now());
+    await writeSourceStatus(ctx, KIND, meta, {
+      ...prevStatus,
+      ...handled,
+      observedGeneration: generation,
+      conditions: next,
+      ...extra,
+    });
+    return next;
+  };
+
+  const repoName = policy.spec.imageRepositoryRef.name;
+  const entry = ctx.imageTags.get(meta.namespace, repoName);
+  if (entry === undefined) {
+    // Not an error of this policy: it is woken as soon as the repository has tags.
+    const message = `ImageRepository '${meta.namespace}/${repoName}' has not been scanned yet`;
+    const next = await write({ kind: 'progressing', reason: Reasons.DependencyNotReady, message });
+    recordOutcome(ctx, KIND, meta, next, undefined, started);
+    return again;
+  }
+  try {
+    const choice = selectTag(
+      entry.tags,
+      policy.spec.policy as PolicyRule,
+      policy.spec.filterTags as TagFilter,
+    );
+    if (!choice.ok)
+      throw new ReconcileError(
+        Reasons.PolicyFailed,
+        choice.reason === 'InvalidPolicy' ? 'terminal' : 'transient',
+        choice.message,
+        subject,
+      );
+    const previous = prevStatus.latestRef;
+    const latest: ImageRef = { name: entry.spec, tag: choice.tag };
+    if (reflect !== 'Never') {
+      const known =
+        reflect === 'IfNotPresent' && previous?.name === latest.name && previous.tag === latest.tag
+          ? previous.digest
+          : undefined;
+      latest.digest = known ?? (await digestOf(ctx, entry, choice.tag, subject));
+    }
+    const changed =
+      previous === undefined ||
+      previous.name !== latest.name ||
+      previous.tag !== latest.tag ||
+      previous.digest !== latest.digest;
+    const message = `latest image tag for ${latest.name} resolved to ${latest.tag}${latest.digest ? ` (${latest.digest})` : ''}`;
+    const next = await write(
+      { kind: 'ready', reason: 'Succeeded', message },
+      {
+        latestRef: latest,
+        ...(changed && previous !== undefined ? { observedPreviousRef: previous } : {}),
+      },
+    );
+    if (changed) {
+      const from = previous ? ` from ${previous.tag}` : '';
+      log.info({ image: latest.name, tag: latest.tag, previous: previous?.tag }, 'new latest image tag');
+      ctx.events.record(
+        involved,
+        'Normal',
+        'Succeeded',
+        `Latest image tag for ${latest.name} updated${from} to ${latest.tag}`,
+        { 'steward.dev/revision': latest.tag },
+      );
+    } else if (readyStatus(conditions) === 'False') {
+      ctx.events.record(involved, 'Normal', 'Succeeded', message);
+    }
+    recordOutcome(ctx, KIND, meta, next, 'success', started);
+    return again;
+  } catch (err) {
+    const e =
+      err instanceof ReconcileError
+        ? err
+        : new ReconcileError(
+            Reasons.PolicyFailed,
+            'transient',
+            err instanceof Error ? err.message : String(err),
+            subject,
+          );
+    // The last pick stays in status: automations keep writing it.
+    const next = await write(failedOutcome(e.retry, e.reason, e.message)).catch((werr: unknown) => {
+      log.warn({ err: werr }, 'status update failed');
+      return conditions;
+    });
+    recordOutcome(ctx, KIND, meta, next, 'failure', started);
+    ctx.events.record(involved, 'Warning', e.reason, e.message);
+    log.warn({ reason: e.reason, error: e.message }, 'image policy failed');
+    // No matching tag is not retried on a timer: the next scan with new tags wakes the policy.
+    if (e.retry === 'terminal' || e.reason === Reasons.PolicyFailed) return again;
+    throw e;
+  }
+}
+
+/** The manifest digest the tag points at now (a verified GET: the digest of the bytes served). */
+async function digestOf(
+  ctx: ReconcileContext,
+  entry: ImageTags,
+  tag: string,
+  subject: string,
+): Promise<string> {
+  const client = new OciClient({
+    registry: entry.image.registry,
+    insecure: entry.insecure,
+    ...(entry.auth ? { auth: entry.auth } : {}),
+    timeoutMs: entry.timeoutMs,
+    tokenCache: ctx.registryTokens,
+  });
+  try {
+    return (await client.getManifest(entry.image.repository, tag, MANIFEST_TYPES)).digest;
+  } catch (err) {
+    if (err instanceof OciError)
+      throw new ReconcileError(
+        Reasons.ScanFailed,
+        'transient',
+        `digest of tag ${tag}: ${err.message}`,
+        subject,
+      );
+    throw err;
+  } finally {
+    ctx.metrics.registryRequests(entry.image.registry, client.requests);
+  }
+}

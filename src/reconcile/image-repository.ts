@@ -1,0 +1,203 @@
+/**
+ * The ImageRepository reconciler (Flux image-reflector-controller's scan). Each interval it asks the shared
+ * scanner for the image's tags: the scanner talks to the registry at most once per image and credentials for
+ * all the ImageRepositories that watch it (two tenants watching one image with the same Secret contents cost
+ * one tag list), and answers the others from that scan. The result, filtered by this object's exclusion list,
+ * goes to `ctx.imageTags`, where a change wakes the ImagePolicies that read it.
+ *
+ * A registry that answers 429 is left alone until its Retry-After has passed, by every ImageRepository of that
+ * image; the object is retried then rather than on the queue's short backoff.
+ */
+import { createHash } from 'node:crypto';
+import type { ImageRepository } from '../api/index.js';
+import { parseDuration, validateImageRepository } from '../api/index.js';
+import { Reasons, ReconcileError } from '../core/types.js';
+import { ImageNameError, parseImageName } from '../images/image-name.js';
+import { ExclusionListError, excludeTags } from '../images/scanner.js';
+import { OciError, type RegistryAuth, registryAuthFromSecret } from '../sources/oci/index.js';
+import { type Condition, conditionsFor, readyStatus } from './conditions.js';
+import type { ReconcileContext } from './context.js';
+import { rfc3339 } from './context.js';
+import type { ReconcileResult } from './git-repository.js';
+import { recordOutcome } from './observe.js';
+import { failedOutcome, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
+
+const KIND = 'ImageRepository';
+/** How many tags status shows, as Flux does. */
+const LATEST_TAGS = 10;
+
+export async function reconcileImageRepository(
+  ctx: ReconcileContext,
+  raw: Record<string, unknown>,
+): Promise<ReconcileResult> {
+  const src = sourceObject(ctx, KIND, raw);
+  const { meta, subject, log, generation, involved, started, handled } = src;
+  const prevStatus = (raw.status ?? {}) as NonNullable<ImageRepository['status']>;
+  const checked = validateImageRepository(raw);
+  if (!checked.ok) {
+    await stallInvalid(ctx, KIND, src, prevStatus, checked.errors);
+    return {};
+  }
+  const repo = checked.value;
+  const intervalMs = parseDuration(repo.spec.interval);
+  ctx.metrics.setSuspended(KIND, meta.namespace, meta.name, repo.spec.suspend === true);
+  if (repo.spec.suspend) return { requeueAfterMs: intervalMs };
+  const conditions = (prevStatus.conditions ?? []) as Condition[];
+  const now = () => rfc3339(ctx.now());
+  const exclusionList = repo.spec.exclusionList ?? [];
+  try {
+    const image = imageNameOf(repo.spec.image, subject);
+    const auth = await registryAuth(ctx, repo, image.registry, subject);
+    const insecure = repo.spec.insecure === true;
+    const timeoutMs = parseDuration(repo.spec.timeout ?? '60s');
+    // A request (CLI, webhook) asks for a fresh look at the registry, not the last shared answer.
+    const requested = handled.lastHandledReconcileAt;
+    const force = requested !== undefined && requested !== prevStatus.lastHandledReconcileAt;
+    const scan = await ctx.imageScanner.scan({
+      image,
+      ...(auth ? { auth } : {}),
+      insecure,
+      timeoutMs,
+      // Under the interval: the queue's jitter may run this object a little early, and its own scan of one
+      // interval ago must not count as fresh then (it would scan every other interval).
+      maxAgeMs: intervalMs * 0.9,
+      force,
+    });
+    const { tags } = excludeTags(scan.tags, exclusionList);
+    const revision = `sha256:${createHash('sha256').update(tags.join('\n')).digest('hex')}`;
+    ctx.metrics.imageScanned(meta.namespace, meta.name, {
+      seconds: scan.durationMs / 1000,
+      shared: scan.shared,
+      tags: tags.length,
+    });
+    ctx.imageTags.set(meta.namespace, meta.name, {
+      spec: repo.spec.image,
+      image,
+      tags,
+      revision,
+      scannedAt: scan.scannedAt,
+      auth,
+      insecure,
+      timeoutMs,
+    });
+    const message = `successful scan: found ${tags.length} tags`;
+    const status = {
+      ...handled,
+      observedGeneration: generation,
+      conditions: conditionsFor(
+        conditions,
+        { kind: 'ready', reason: 'Succeeded', message },
+        generation,
+        now(),
+      ),
+      canonicalImageName: image.canonical,
+      lastScanResult: {
+        revision,
+        tagCount: tags.length,
+        scanTime: rfc3339(new Date(scan.scannedAt)),
+        latestTags: tags.slice(-LATEST_TAGS).reverse(),
+      },
+      observedExclusionList: exclusionList,
+    };
+    await writeSourceStatus(ctx, KIND, meta, status);
+    if (revision !== prevStatus.lastScanResult?.revision) {
+      log.info({ tags: tags.length, shared: scan.shared }, 'scanned new tags');
+    } else if (readyStatus(conditions) === 'False') {
+      // Recovered with the same tags: said once, so the failure is closed.
+      ctx.events.record(involved, 'Normal', 'Succeeded', message);
+    }
+    recordOutcome(ctx, KIND, meta, status.conditions, 'success', started);
+    return { requeueAfterMs: intervalMs };
+  } catch (err) {
+    const e = errorOf(err, subject);
+    ctx.metrics.imageScanFailed(meta.namespace, meta.name, e.reason);
+    const failed = conditionsFor(conditions, failedOutcome(e.retry, e.reason, e.message), generation, now());
+    recordOutcome(ctx, KIND, meta, failed, 'failure', started);
+    await writeSourceStatus(ctx, KIND, meta, {
+      ...prevStatus,
+      ...handled,
+      observedGeneration: generation,
+      conditions: failed,
+    }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
+    ctx.events.record(involved, 'Warning', e.reason, e.message);
+    log.warn({ reason: e.reason, error: e.message }, 'image scan failed');
+    // The registry said when to come back: retrying sooner would only be refused again.
+    if (err instanceof OciError && err.code === 'rate_limited')
+      return { requeueAfterMs: Math.max(err.retryAfterMs ?? intervalMs, 1_000) };
+    if (e.retry === 'terminal') return {};
+    throw e;
+  }
+}
+
+function imageNameOf(image: string, subject: string) {
+  try {
+    return parseImageName(image);
+  } catch (err) {
+    if (err instanceof ImageNameError)
+      throw new ReconcileError(Reasons.ValidationFailed, 'terminal', `spec.image: ${err.reason}`, subject);
+    throw err;
+  }
+}
+
+/** Credentials for the registry from a kubernetes.io/dockerconfigjson Secret, read with the agent's identity. */
+async function registryAuth(
+  ctx: ReconcileContext,
+  repo: ImageRepository,
+  registry: string,
+  subject: string,
+): Promise<RegistryAuth | undefined> {
+  const ref = repo.spec.secretRef;
+  if (!ref) return undefined;
+  const ns = repo.metadata.namespace;
+  const secret = await ctx.client.get({
+    group: '',
+    version: 'v1',
+    kind: 'Secret',
+    namespace: ns,
+    name: ref.name,
+  });
+  if (!secret)
+    throw new ReconcileError(
+      Reasons.AuthenticationFailed,
+      'transient',
+      `secret '${ns}/${ref.name}' not found`,
+      subject,
+    );
+  const auth = registryAuthFromSecret(
+    {
+      ...(typeof secret.type === 'string' ? { type: secret.type } : {}),
+      data: (secret.data ?? {}) as Record<string, string>,
+    },
+    registry,
+  );
+  if (auth === undefined)
+    throw new ReconcileError(
+      Reasons.AuthenticationFailed,
+      'transient',
+      `secret '${ns}/${ref.name}' holds no credentials for registry ${registry}`,
+      subject,
+    );
+  return auth;
+}
+
+function errorOf(err: unknown, subject: string): ReconcileError {
+  if (err instanceof ReconcileError) return err;
+  // Validation refuses such patterns; one that still got here cannot heal without a spec change.
+  if (err instanceof ExclusionListError)
+    return new ReconcileError(Reasons.ValidationFailed, 'terminal', err.message, subject);
+  if (err instanceof OciError) {
+    const reason =
+      err.code === 'rate_limited'
+        ? Reasons.RateLimited
+        : err.code === 'unauthorized' || err.code === 'denied'
+          ? Reasons.AuthenticationFailed
+          : Reasons.ScanFailed;
+    return new ReconcileError(reason, 'transient', err.message, subject);
+  }
+  return new ReconcileError(
+    Reasons.ScanFailed,
+    'transient',
+    err instanceof Error ? err.message : String(err),
+    subject,
+  );
+}
