@@ -14,15 +14,16 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 # and linking it to itself would make a loop.
 PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$TOOLS/bin" | paste -sd: -)
 
-# --- Node.js >= 22.19 (client-node 2.x imports undici, which needs it). The `node` package on the npm
+# --- Node.js >= 24 (client-node 2.x imports undici, which needs 22.19; Go's mid-pattern regexp flags, which
+# tenants write in image tag filters, become RegExp modifiers, which need 23). The `node` package on the npm
 # registry ships the official binaries; we install it into .tools/node when the system one is older.
-node_ok() { "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=19)?0:1)' 2>/dev/null; }
+node_ok() { "$1" -e 'process.exit(Number(process.versions.node.split(".")[0])>=24?0:1)' 2>/dev/null; }
 if node_ok node; then
   ln -sf "$(command -v node)" "$TOOLS/bin/node"
 elif [ -x "$TOOLS/node/node_modules/node/bin/node" ] && node_ok "$TOOLS/node/node_modules/node/bin/node"; then
   ln -sf "$TOOLS/node/node_modules/node/bin/node" "$TOOLS/bin/node"
 else
-  log "system node $(node --version 2>/dev/null || echo none) is older than 22.19; installing node@24 from the npm registry"
+  log "system node $(node --version 2>/dev/null || echo none) is older than 24; installing node@24 from the npm registry"
   mkdir -p "$TOOLS/node"
   npm install --silent --no-save --no-audit --no-fund --prefix "$TOOLS/node" node@24 >/dev/null
   ln -sf "$TOOLS/node/node_modules/node/bin/node" "$TOOLS/bin/node"

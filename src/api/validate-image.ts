@@ -5,11 +5,11 @@
  * patterns and templates (src/images, pure), so what validation accepts is exactly what the agent can run.
  */
 import { posix } from 'node:path';
+import { goRegexpProblem } from '../images/go-regexp.js';
 import { ImageNameError, parseImageName } from '../images/image-name.js';
 import { checkMessageTemplate } from '../images/message-template.js';
-import { checkPolicy, type PolicyRule } from '../images/policy.js';
+import { checkPolicy, type PolicyRule, type TagFilter } from '../images/policy.js';
 import { checkExclusionList } from '../images/scan-exclusion.js';
-import { goRegexpProblem, type TagFilter } from '../images/tag-filter.js';
 import { type Findings, showValue } from './errors.js';
 import {
   type ImagePolicy,

@@ -3,11 +3,11 @@
  * as Go's MatchString does) is dropped before policies see it, as in Flux, whose default is `^.*\.sig$` (cosign
  * signatures). Pure.
  *
- * Beyond Flux: a pattern JavaScript's backtracking engine could take exponential time on is refused (see
- * regexRisk), since Go's engine is linear-time and Flux users write patterns for it.
+ * Patterns are Go's (go-regexp translates them, as for ImagePolicy filterTags). Beyond Flux: a pattern
+ * JavaScript's backtracking engine could take exponential time on is refused (see regexRisk), since Go's engine
+ * is linear-time and Flux users write patterns for it.
  */
-import { regexRisk } from '../api/regex-risk.js';
-import { compileGoRegExp, GoRegExpError } from './scan-regexp.js';
+import { compileGoRegexp, type GoRegexpRefusal } from './go-regexp.js';
 
 /** An exclusion list that cannot be used; `problems` are checkExclusionList's messages. */
 export class ExclusionListError extends Error {
@@ -23,12 +23,7 @@ export class ExclusionListError extends Error {
  * Patterns are never quoted back: the index names them.
  */
 export function checkExclusionList(list: readonly string[]): string[] {
-  const problems: string[] = [];
-  list.forEach((pattern, i) => {
-    const problem = patternProblem(pattern);
-    if (problem !== undefined) problems.push(`exclusionList[${i}]: ${problem}`);
-  });
-  return problems;
+  return compileList(list).problems;
 }
 
 /**
@@ -40,22 +35,24 @@ export function excludeTags(
   exclusionList: readonly string[],
 ): { tags: string[]; excluded: number } {
   if (exclusionList.length === 0) return { tags: [...tags], excluded: 0 };
-  const problems = checkExclusionList(exclusionList);
+  const { patterns, problems } = compileList(exclusionList);
   if (problems.length > 0) throw new ExclusionListError(problems);
-  const patterns = exclusionList.map(compileGoRegExp);
   const kept = tags.filter((tag) => !patterns.some((p) => p.test(tag)));
   return { tags: kept, excluded: tags.length - kept.length };
 }
 
-function patternProblem(pattern: string): string | undefined {
-  if (typeof pattern !== 'string') return 'must be a string';
-  const risk = regexRisk(pattern);
-  if (risk !== undefined) return risk;
-  try {
-    compileGoRegExp(pattern);
-  } catch (err) {
-    if (err instanceof GoRegExpError) return `must be a valid regular expression (Go syntax): ${err.message}`;
-    throw err;
-  }
-  return undefined;
+function compileList(list: readonly string[]): { patterns: RegExp[]; problems: string[] } {
+  const patterns: RegExp[] = [];
+  const problems: string[] = [];
+  list.forEach((pattern, i) => {
+    const r = typeof pattern === 'string' ? compileGoRegexp(pattern) : undefined;
+    if (r?.ok) patterns.push(r.value.regexp);
+    else problems.push(`exclusionList[${i}]: ${r ? problemOf(r) : 'must be a string'}`);
+  });
+  return { patterns, problems };
+}
+
+/** The reason alone, without the pattern. */
+function problemOf(r: GoRegexpRefusal): string {
+  return r.kind === 'syntax' ? `must be a valid regular expression (Go syntax): ${r.reason}` : r.reason;
 }

@@ -9,7 +9,7 @@ import {
   selectTag,
   type TagFilter,
 } from '../../../src/images/policy.js';
-import { compileGoRegexp, compileTagFilter } from '../../../src/images/tag-filter.js';
+import { compileTagFilter } from '../../../src/images/tag-filter.js';
 
 const semver = (range: string): PolicyRule => ({ semver: { range } });
 const alpha = (order?: 'asc' | 'desc'): PolicyRule => ({ alphabetical: order ? { order } : {} });
@@ -551,121 +551,6 @@ describe('compileTagFilter: extract as Go Regexp.Expand', () => {
   it('a group named with digits first, as Go allows', () => {
     const f = compileTagFilter({ pattern: '^(?P<01>[0-9]+)$', extract: 'n$01' });
     expect(f.ok && f.extract('77')).toBe('n77');
-  });
-});
-
-describe('compileGoRegexp: Go RE2 syntax', () => {
-  it.each([
-    ['(?P<x>a)', 'a', true],
-    ['(?<x>a)', 'a', true],
-    ['^[[:digit:]]+$', '123', true],
-    ['^[[:digit:]]+$', 'abc', false],
-    ['^[[:^digit:]]+$', 'abc', true],
-    ['^[[:^digit:]]+$', 'a1', false],
-    ['^[[:alpha:]_-]+$', 'a_b-C', true],
-    ['^\\Qa.b\\E$', 'a.b', true],
-    ['^\\Qa.b\\E$', 'axb', false],
-    ['^\\Qab\\E+$', 'abbb', true],
-    ['^\\x41\\x{42}$', 'AB', true],
-    ['^a\\z', 'a', true],
-    ['\\Aa', 'ba', false],
-    ['^a{,2}$', 'a{,2}', true],
-    ['^a{,2}$', 'aa', false],
-    ['^a{2}$', 'aa', true],
-    ['^a}$', 'a}', true],
-    ['^a]$', 'a]', true],
-    ['^[]a]+$', ']a]', true],
-    ['^[^]a]+$', 'bc', true],
-    ['(?i)^abc$', 'ABC', true],
-    ['^a(?i)b$', 'aB', true],
-    ['^a(?i)b$', 'AB', false],
-    ['^(?:a(?i)b|c)$', 'C', true],
-    ['^(?i:a)b$', 'Ab', true],
-    ['^(?i:a)b$', 'AB', false],
-    ['(?i)^a(?-i)b$', 'Ab', true],
-    ['(?i)^a(?-i)b$', 'AB', false],
-    ['^a\\-b\\_c$', 'a-b_c', true],
-    ['^[a\\-z]+$', '-', true],
-    ['^[a\\-z]+$', 'b', false],
-    ['^\\pL+$', 'abc', true],
-    ['^\\p{Greek}+$', 'αβ', true],
-    ['^\\P{Greek}+$', 'αβ', false],
-    ['^\\p{^Greek}+$', 'ab', true],
-    ['^\\d\\s?\\w\\b', '1 a', true],
-    ['^\\01$', '\u0001', true],
-    ['^a.c$', 'a\nc', false],
-    ['(?s)^a.c$', 'a\nc', true],
-    ['(?m)^b$', 'a\nb', true],
-    ['^b$', 'a\nb', false],
-    ['', 'anything', true],
-  ])('%j on %j matches: %s', (pattern, tag, want) => {
-    const re = compileGoRegexp(pattern);
-    if (!re.ok) throw new Error(re.message);
-    expect(re.value.regexp.test(tag)).toBe(want);
-  });
-
-  it.each([
-    ['(?U)a+', 'a'],
-    ['(?U)a+?', 'aaa'],
-    ['a(?U:a+)', 'aa'],
-    ['(?U)(?-U:a+)', 'aaa'],
-    ['a+', 'aaa'],
-  ])('ungreedy flag: %j matches %j of aaa', (pattern, want) => {
-    const re = compileGoRegexp(pattern);
-    expect(re.ok && re.value.regexp.exec('aaa')?.[0]).toBe(want);
-  });
-
-  it('numbers groups as Go does, named or not', () => {
-    const re = compileGoRegexp('(a)(?:b)(?P<c>c)((?i)d)(?<e>e)');
-    expect(re.ok && re.value.groups).toBe(4);
-    expect(re.ok && [...re.value.names]).toEqual([
-      ['c', 2],
-      ['e', 4],
-    ]);
-    expect(re.ok && re.value.regexp.exec('abcDe')?.slice(1)).toEqual(['a', 'c', 'D', 'e']);
-  });
-
-  it.each([
-    ['(?=a)', "lookaround '(?=' is not supported (Go regexp has none)"],
-    ['a(?!b)', "lookaround '(?!' is not supported (Go regexp has none)"],
-    ['(?<=a)b', "lookaround '(?<=' is not supported (Go regexp has none)"],
-    ['(?<!a)b', "lookaround '(?<!' is not supported (Go regexp has none)"],
-    ['(a)\\1', 'must not use backreferences (Go regexp, which Flux uses, has none)'],
-    ['\\101', 'must not use backreferences (Go regexp, which Flux uses, has none)'], // octal in Go; refused here
-    ['(?<n>a)\\k<n>', 'must not use backreferences (Go regexp, which Flux uses, has none)'],
-    [
-      '(a+)+',
-      'must not repeat without bound a group that itself repeats (such as (a+)+): it can take exponential time',
-    ],
-    ['(', "missing closing ): '('"],
-    ['a)', "unexpected ): 'a)'"],
-    ['[a', "missing closing ]: '[a'"],
-    ['a**', "invalid nested repetition operator: '**'"],
-    ['a+?+', "invalid nested repetition operator: '+?+'"],
-    ['*a', "missing argument to repetition operator: '*'"],
-    ['(|+)', "missing argument to repetition operator: '+'"],
-    ['a{1001}', "invalid repeat count: '{1001}'"],
-    ['a{3,2}', "invalid repeat count: '{3,2}'"],
-    ['\\e', "invalid escape sequence: '\\e'"],
-    ['[\\b]', "invalid escape sequence: '\\b'"],
-    ['\\C', "invalid escape sequence: '\\C'"],
-    ['a\\', "trailing backslash at end of expression: 'a\\'"],
-    ['(?P<a-b>x)', "invalid named capture: '(?P<a-b>'"],
-    ['(?P<>x)', "invalid named capture: '(?P<>'"],
-    ['(?P<n>a)(?P<n>b)', "duplicate capture group name: 'n'"],
-    ['(?#c)', "invalid or unsupported Perl syntax: '(?#'"],
-    ['(?>a)', "invalid or unsupported Perl syntax: '(?>'"],
-    ['(?P=n)', "invalid or unsupported Perl syntax: '(?P'"],
-    ['(?i-)a', "invalid or unsupported Perl syntax: '(?i'"],
-    ['(?)a', "invalid or unsupported Perl syntax: '(?)'"],
-    ['[[:foo:]]', "invalid character class range: '[:foo:]'"],
-    ['\\x{110000}', "invalid escape sequence: '\\x{110'"],
-    ['[z-a]', "Range out of order in character class in '[z-a]'"],
-    ['\\p{Nope}', "Invalid property name in '\\p{Nope}'"],
-  ])('refuses %j', (pattern, reason) => {
-    const re = compileGoRegexp(pattern);
-    const prefix = reason.startsWith('must not') ? '' : 'must be a valid Go regular expression: ';
-    expect(re).toEqual({ ok: false, message: `${prefix}${reason}` });
   });
 });
 
