@@ -66,8 +66,21 @@ export async function reconcileImagePolicy(
   const repoName = policy.spec.imageRepositoryRef.name;
   const entry = ctx.imageTags.get(meta.namespace, repoName);
   if (entry === undefined) {
+    // Tags live in memory: after a restart a policy meets an empty index until its repository scans again
+    // (longer when the registry is down). A pick already made for this spec stays Ready meanwhile instead of
+    // flapping to Unknown on every restart; Flux keeps the tags in a database and never shows that gap.
+    if (
+      prevStatus.latestRef !== undefined &&
+      prevStatus.observedGeneration === generation &&
+      readyStatus(conditions) === 'True'
+    ) {
+      if (handled.lastHandledReconcileAt !== prevStatus.lastHandledReconcileAt)
+        await writeSourceStatus(ctx, KIND, meta, { ...prevStatus, ...handled });
+      recordOutcome(ctx, KIND, meta, conditions, undefined, started);
+      return again;
+    }
     // Not an error of this policy: it is woken as soon as the repository has tags.
-    const message = `ImageRepository '${meta.namespace}/${repoName}' has not been scanned yet`;
+    const message = await whyNoTags(ctx, meta.namespace, repoName);
     const next = await write({ kind: 'progressing', reason: Reasons.DependencyNotReady, message });
     recordOutcome(ctx, KIND, meta, next, undefined, started);
     return again;
@@ -144,6 +157,24 @@ export async function reconcileImagePolicy(
     if (e.retry === 'terminal' || e.reason === Reasons.PolicyFailed) return again;
     throw e;
   }
+}
+
+/** Why a repository has no tags for its policies: missing, failing (in its own words), or not scanned yet. */
+async function whyNoTags(ctx: ReconcileContext, namespace: string, name: string): Promise<string> {
+  const subject = `ImageRepository '${namespace}/${name}'`;
+  const repo = await ctx.client.get({
+    group: 'steward.dev',
+    version: 'v1alpha1',
+    kind: 'ImageRepository',
+    namespace,
+    name,
+  });
+  if (!repo) return `${subject} not found`;
+  const conditions = (repo.status as { conditions?: Condition[] } | undefined)?.conditions;
+  const ready = conditions?.find((c) => c.type === 'Ready');
+  return ready?.status === 'False'
+    ? `${subject} is not ready: ${ready.message}`
+    : `${subject} has not been scanned yet`;
 }
 
 /** The manifest digest the tag points at now (a verified GET: the digest of the bytes served). */

@@ -23,6 +23,8 @@ import { recordOutcome } from './observe.js';
 import { failedOutcome, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
 
 const KIND = 'ImageRepository';
+/** The oldest shared scan a new or changed ImageRepository accepts. */
+const FRESH_FOR_NEW_MS = 10_000;
 /** How many tags status shows, as Flux does. */
 const LATEST_TAGS = 10;
 
@@ -59,8 +61,13 @@ export async function reconcileImageRepository(
       insecure,
       timeoutMs,
       // Under the interval: the queue's jitter may run this object a little early, and its own scan of one
-      // interval ago must not count as fresh then (it would scan every other interval).
-      maxAgeMs: intervalMs * 0.9,
+      // interval ago must not count as fresh then (it would scan every other interval). A new or changed
+      // object takes only a recent scan: it should not start from another tenant's list of most of an
+      // interval ago, and objects created together (a new cluster, a tenant onboarding) still share one.
+      maxAgeMs:
+        prevStatus.observedGeneration === generation && prevStatus.lastScanResult !== undefined
+          ? intervalMs * 0.9
+          : Math.min(intervalMs * 0.9, FRESH_FOR_NEW_MS),
       force,
     });
     const { tags } = excludeTags(scan.tags, exclusionList);
@@ -102,6 +109,7 @@ export async function reconcileImageRepository(
     await writeSourceStatus(ctx, KIND, meta, status);
     if (revision !== prevStatus.lastScanResult?.revision) {
       log.info({ tags: tags.length, shared: scan.shared }, 'scanned new tags');
+      ctx.events.record(involved, 'Normal', 'Succeeded', message, { 'steward.dev/revision': revision });
     } else if (readyStatus(conditions) === 'False') {
       // Recovered with the same tags: said once, so the failure is closed.
       ctx.events.record(involved, 'Normal', 'Succeeded', message);
@@ -121,9 +129,10 @@ export async function reconcileImageRepository(
     }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
     ctx.events.record(involved, 'Warning', e.reason, e.message);
     log.warn({ reason: e.reason, error: e.message }, 'image scan failed');
-    // The registry said when to come back: retrying sooner would only be refused again.
-    if (err instanceof OciError && err.code === 'rate_limited')
-      return { requeueAfterMs: Math.max(err.retryAfterMs ?? intervalMs, 1_000) };
+    // The registry said when to come back: retrying sooner would only be refused again. A 429 or 503 that
+    // names no time is a blip like any other and goes to the backoff, not to the next interval (an hour, say).
+    if (err instanceof OciError && err.code === 'rate_limited' && err.retryAfterMs !== undefined)
+      return { requeueAfterMs: Math.max(err.retryAfterMs, 1_000) };
     if (e.retry === 'terminal') return {};
     throw e;
   }

@@ -42,6 +42,7 @@ const KIND = 'ImageUpdateAutomation';
 /** A YAML file larger than this is not read: manifests are small, and the agent's memory is shared. */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const MAX_FILES = 20_000;
+const COMMIT_MESSAGE_LIMITS = { maxOutputBytes: 1024 * 1024, maxRangeIterations: 100_000 };
 
 type ObservedPolicies = Record<string, { name: string; tag: string; digest?: string }>;
 
@@ -115,7 +116,11 @@ export async function reconcileImageUpdateAutomation(
             templateData({
               namespace: meta.namespace,
               name: meta.name,
-              changes,
+              // `.Setter` is the marker's setter name as in Flux (`ns:name`, `ns:name:tag`), not its kind.
+              changes: changes.map((c) => ({
+                ...c,
+                setter: c.setter === 'image' ? c.policy : `${c.policy}:${c.setter}`,
+              })),
               ...(auto.spec.git.commit.messageTemplateValues
                 ? { values: auto.spec.git.commit.messageTemplateValues }
                 : {}),
@@ -195,6 +200,8 @@ function compileMessage(auto: ImageUpdateAutomation, subject: string) {
     return compileTemplate(
       auto.spec.git.commit.messageTemplate ?? DEFAULT_MESSAGE_TEMPLATE,
       'messageTemplate',
+      // A commit that bumps many images must not fail on its message: the default lists every change.
+      COMMIT_MESSAGE_LIMITS,
     );
   } catch (err) {
     if (err instanceof TemplateError)
