@@ -14,7 +14,7 @@ import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import { recordOutcome } from './observe.js';
 import { readData } from './secrets.js';
-import { failedOutcome, sourceObject, writeSourceStatus } from './source-object.js';
+import { recordFailure, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
 
 const KIND = 'GitRepository';
 
@@ -40,25 +40,13 @@ export async function reconcileGitRepository(
   ctx: ReconcileContext,
   raw: Record<string, unknown>,
 ): Promise<ReconcileResult> {
-  const { meta, subject, log, generation, involved, started, handled } = sourceObject(ctx, KIND, raw);
+  const src = sourceObject(ctx, KIND, raw);
+  const { meta, subject, log, generation, involved, started, handled } = src;
   const checked = validateGitRepository(raw);
   const prevStatus = ((raw.status ?? {}) as GitRepository['status']) ?? {};
   const conditions = (prevStatus?.conditions ?? []) as Parameters<typeof conditionsFor>[0];
   if (!checked.ok) {
-    const message = `invalid spec: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
-    const invalidConditions = conditionsFor(
-      conditions,
-      failedOutcome('terminal', Reasons.ValidationFailed, message),
-      generation,
-      rfc3339(ctx.now()),
-    );
-    await writeSourceStatus(ctx, KIND, meta, {
-      ...prevStatus,
-      observedGeneration: generation,
-      conditions: invalidConditions,
-    });
-    ctx.events.record(involved, 'Warning', Reasons.ValidationFailed, message);
-    recordOutcome(ctx, KIND, meta, invalidConditions, 'failure', started);
+    await stallInvalid(ctx, KIND, src, prevStatus ?? {}, checked.errors);
     return {}; // stalled until the spec changes
   }
   const repo = checked.value;
@@ -130,21 +118,7 @@ export async function reconcileGitRepository(
     const last =
       ctx.artifacts.get(meta.namespace, meta.name) ?? (await lastArtifact(dir).catch(() => undefined));
     if (last) ctx.artifacts.set(meta.namespace, meta.name, last);
-    const failed = conditionsFor(
-      conditions,
-      failedOutcome(e.retry, e.reason, e.message),
-      generation,
-      rfc3339(ctx.now()),
-    );
-    recordOutcome(ctx, KIND, meta, failed, 'failure', started);
-    await writeSourceStatus(ctx, KIND, meta, {
-      ...prevStatus,
-      ...handled,
-      observedGeneration: generation,
-      conditions: failed,
-    }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
-    ctx.events.record(involved, 'Warning', e.reason, e.message);
-    log.warn({ reason: e.reason, error: e.message }, 'source fetch failed');
+    await recordFailure(ctx, KIND, src, prevStatus, e, 'source fetch failed');
     throw e;
   }
 }

@@ -20,14 +20,20 @@ import {
   saveIndex,
   toReconcileError,
 } from '../sources/helm/index.js';
-import { OciError, parseOciUrl, registryAuthFromSecret } from '../sources/oci/index.js';
+import { OciError, parseOciUrl } from '../sources/oci/index.js';
 import { conditionsFor, readyStatus } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import type { ReconcileResult } from './git-repository.js';
 import { recordOutcome } from './observe.js';
-import { readData } from './secrets.js';
-import { failedOutcome, type SourceMeta, sourceObject, writeSourceStatus } from './source-object.js';
+import { readData, registryAuthOf } from './secrets.js';
+import {
+  recordFailure,
+  type SourceMeta,
+  sourceObject,
+  stallInvalid,
+  writeSourceStatus,
+} from './source-object.js';
 
 const KIND = 'HelmRepository';
 
@@ -38,27 +44,14 @@ export async function reconcileHelmRepository(
   ctx: ReconcileContext,
   raw: Record<string, unknown>,
 ): Promise<ReconcileResult> {
-  const { meta, subject, log, generation, involved, started, handled } = sourceObject(ctx, KIND, raw);
+  const src = sourceObject(ctx, KIND, raw);
+  const { meta, subject, log, generation, involved, started, handled } = src;
   const checked = validateHelmRepository(raw);
   const prevStatus = ((raw.status ?? {}) as HelmRepository['status']) ?? {};
   const conditions = (prevStatus?.conditions ?? []) as Parameters<typeof conditionsFor>[0];
   const now = () => rfc3339(ctx.now());
   if (!checked.ok) {
-    const message = `invalid spec: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
-    const invalid = conditionsFor(
-      conditions,
-      failedOutcome('terminal', Reasons.ValidationFailed, message),
-      generation,
-      now(),
-    );
-    await writeSourceStatus(ctx, KIND, meta, {
-      ...prevStatus,
-      ...handled,
-      observedGeneration: generation,
-      conditions: invalid,
-    });
-    ctx.events.record(involved, 'Warning', Reasons.ValidationFailed, message);
-    recordOutcome(ctx, KIND, meta, invalid, 'failure', started);
+    await stallInvalid(ctx, KIND, src, prevStatus ?? {}, checked.errors);
     return {}; // stalled until the spec changes
   }
   const repo = checked.value;
@@ -182,16 +175,7 @@ export async function reconcileHelmRepository(
       const stored = await restore(dir, undefined, subject).catch(() => undefined);
       if (stored !== undefined) ctx.helmIndexes.set(meta.namespace, meta.name, stored);
     }
-    const failed = conditionsFor(conditions, failedOutcome(e.retry, e.reason, e.message), generation, now());
-    recordOutcome(ctx, KIND, meta, failed, 'failure', started);
-    await writeSourceStatus(ctx, KIND, meta, {
-      ...prevStatus,
-      ...handled,
-      observedGeneration: generation,
-      conditions: failed,
-    }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
-    ctx.events.record(involved, 'Warning', e.reason, e.message);
-    log.warn({ reason: e.reason, error: e.message }, 'index fetch failed');
+    await recordFailure(ctx, KIND, src, prevStatus ?? {}, e, 'index fetch failed');
     throw e;
   }
 }
@@ -274,21 +258,7 @@ async function checkOci(ctx: ReconcileContext, repo: HelmRepository, subject: st
   const ref = repo.spec.secretRef;
   if (!ref) return;
   const ns = repo.metadata.namespace;
-  const secret = await ctx.client.get({
-    group: '',
-    version: 'v1',
-    kind: 'Secret',
-    namespace: ns,
-    name: ref.name,
-  });
-  if (!secret) throw secretError(`secret '${ns}/${ref.name}' not found`, subject);
-  const auth = registryAuthFromSecret(
-    {
-      ...(typeof secret.type === 'string' ? { type: secret.type } : {}),
-      data: (secret.data ?? {}) as Record<string, string>,
-    },
-    registry,
-  );
+  const auth = await registryAuthOf(ctx.client, ns, ref.name, registry, subject);
   if (auth === undefined)
     throw secretError(`secret '${ns}/${ref.name}' holds no credentials for registry ${registry}`, subject);
 }

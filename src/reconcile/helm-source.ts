@@ -11,10 +11,11 @@ import { Reasons, ReconcileError } from '../core/types.js';
 import type { BasicAuth } from '../sources/helm/index.js';
 import { HelmSourceError, toReconcileError } from '../sources/helm/index.js';
 import type { RegistryAuth } from '../sources/oci/index.js';
-import { OciError, registryAuthFromSecret } from '../sources/oci/index.js';
+import { OciError } from '../sources/oci/index.js';
 import type { ReconcileContext } from './context.js';
 import { gitChart } from './helm-git-chart.js';
 import type { ChartOnDisk } from './helm-render.js';
+import { registryAuthOf } from './secrets.js';
 import { sourceArtifact, sourceNamespace } from './sync-inputs.js';
 
 /** A chart on disk, ready to check and render, and the revision the Sync reports for it. */
@@ -109,28 +110,9 @@ async function repositoryAuth(
   const ref = repository.spec.secretRef;
   if (!ref) return undefined;
   const ns = repository.metadata.namespace;
-  const secret = await ctx.client.get({
-    group: '',
-    version: 'v1',
-    kind: 'Secret',
-    namespace: ns,
-    name: ref.name,
-  });
   const subject = `${HELM_REPOSITORY}/${ns}/${repository.metadata.name}`;
-  if (!secret) {
-    throw new ReconcileError(
-      Reasons.AuthenticationFailed,
-      'transient',
-      `secret '${ns}/${ref.name}' of ${subject} not found`,
-      subject,
-    );
-  }
-  const host = hostOf(repository.spec.url);
   try {
-    return registryAuthFromSecret(
-      { type: secret.type as string, data: (secret.data ?? {}) as Record<string, string> },
-      host,
-    );
+    return await registryAuthOf(ctx.client, ns, ref.name, hostOf(repository.spec.url), subject);
   } catch (err) {
     if (err instanceof OciError) throw ociError(err, subject);
     throw err;

@@ -14,13 +14,14 @@ import { parseDuration, validateImageRepository } from '../api/index.js';
 import { Reasons, ReconcileError } from '../core/types.js';
 import { ImageNameError, parseImageName } from '../images/image-name.js';
 import { ExclusionListError, excludeTags } from '../images/scanner.js';
-import { OciError, type RegistryAuth, registryAuthFromSecret } from '../sources/oci/index.js';
+import { OciError, type RegistryAuth } from '../sources/oci/index.js';
 import { type Condition, conditionsFor, readyStatus } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import type { ReconcileResult } from './git-repository.js';
 import { recordOutcome } from './observe.js';
-import { failedOutcome, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
+import { registryAuthOf } from './secrets.js';
+import { recordFailure, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
 
 const KIND = 'ImageRepository';
 /** The oldest shared scan a new or changed ImageRepository accepts. */
@@ -119,16 +120,7 @@ export async function reconcileImageRepository(
   } catch (err) {
     const e = errorOf(err, subject);
     ctx.metrics.imageScanFailed(meta.namespace, meta.name, e.reason);
-    const failed = conditionsFor(conditions, failedOutcome(e.retry, e.reason, e.message), generation, now());
-    recordOutcome(ctx, KIND, meta, failed, 'failure', started);
-    await writeSourceStatus(ctx, KIND, meta, {
-      ...prevStatus,
-      ...handled,
-      observedGeneration: generation,
-      conditions: failed,
-    }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
-    ctx.events.record(involved, 'Warning', e.reason, e.message);
-    log.warn({ reason: e.reason, error: e.message }, 'image scan failed');
+    await recordFailure(ctx, KIND, src, prevStatus, e, 'image scan failed');
     // The registry said when to come back: retrying sooner would only be refused again. A 429 or 503 that
     // names no time is a blip like any other and goes to the backoff, not to the next interval (an hour, say).
     if (err instanceof OciError && err.code === 'rate_limited' && err.retryAfterMs !== undefined)
@@ -148,7 +140,7 @@ function imageNameOf(image: string, subject: string) {
   }
 }
 
-/** Credentials for the registry from a kubernetes.io/dockerconfigjson Secret, read with the agent's identity. */
+/** Credentials for the registry from the Secret named by secretRef; a Secret without any for it is an error. */
 async function registryAuth(
   ctx: ReconcileContext,
   repo: ImageRepository,
@@ -158,27 +150,7 @@ async function registryAuth(
   const ref = repo.spec.secretRef;
   if (!ref) return undefined;
   const ns = repo.metadata.namespace;
-  const secret = await ctx.client.get({
-    group: '',
-    version: 'v1',
-    kind: 'Secret',
-    namespace: ns,
-    name: ref.name,
-  });
-  if (!secret)
-    throw new ReconcileError(
-      Reasons.AuthenticationFailed,
-      'transient',
-      `secret '${ns}/${ref.name}' not found`,
-      subject,
-    );
-  const auth = registryAuthFromSecret(
-    {
-      ...(typeof secret.type === 'string' ? { type: secret.type } : {}),
-      data: (secret.data ?? {}) as Record<string, string>,
-    },
-    registry,
-  );
+  const auth = await registryAuthOf(ctx.client, ns, ref.name, registry, subject);
   if (auth === undefined)
     throw new ReconcileError(
       Reasons.AuthenticationFailed,

@@ -36,7 +36,7 @@ import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import { authOf, type ReconcileResult } from './git-repository.js';
 import { recordOutcome } from './observe.js';
-import { failedOutcome, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
+import { recordFailure, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
 
 const KIND = 'ImageUpdateAutomation';
 /** A YAML file larger than this is not read: manifests are small, and the agent's memory is shared. */
@@ -179,17 +179,9 @@ export async function reconcileImageUpdateAutomation(
     return { requeueAfterMs: intervalMs, wake };
   } catch (err) {
     const e = errorOf(err, subject);
-    const failed = conditionsFor(conditions, failedOutcome(e.retry, e.reason, e.message), generation, now());
-    recordOutcome(ctx, KIND, meta, failed, 'failure', started);
-    await writeSourceStatus(ctx, KIND, meta, {
-      ...prevStatus,
-      ...handled,
+    await recordFailure(ctx, KIND, src, prevStatus, e, 'image update failed', {
       lastAutomationRunTime: now(),
-      observedGeneration: generation,
-      conditions: failed,
-    }).catch((werr: unknown) => log.warn({ err: werr }, 'status update failed'));
-    ctx.events.record(involved, 'Warning', e.reason, e.message);
-    log.warn({ reason: e.reason, error: e.message }, 'image update failed');
+    });
     if (e.retry === 'terminal') return {};
     throw e;
   }

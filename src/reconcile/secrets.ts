@@ -1,5 +1,7 @@
 /** Reading credentials and variables from Secrets and ConfigMaps, decoded, never logged. */
+import { Reasons, ReconcileError } from '../core/types.js';
 import type { KubeClient } from '../kube/index.js';
+import { type RegistryAuth, registryAuthFromSecret } from '../sources/oci/index.js';
 
 /** The string values of a Secret (base64-decoded) or ConfigMap, or undefined when it does not exist. */
 export async function readData(
@@ -21,4 +23,34 @@ export async function readData(
     for (const [k, v] of Object.entries(stringData)) if (typeof v === 'string') out[k] = v;
   }
   return out;
+}
+
+/**
+ * Registry credentials for `registry` from the Secret `namespace/name` (a kubernetes.io/dockerconfigjson Secret,
+ * or `username`/`password`), read with the agent's identity. Undefined when the Secret holds none for that
+ * host; a missing Secret is an AuthenticationFailed error that heals when the Secret appears. An OciError from
+ * a docker config that does not parse is passed on for the caller to word.
+ */
+export async function registryAuthOf(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  registry: string,
+  subject: string,
+): Promise<RegistryAuth | undefined> {
+  const secret = await client.get({ group: '', version: 'v1', kind: 'Secret', namespace, name });
+  if (!secret)
+    throw new ReconcileError(
+      Reasons.AuthenticationFailed,
+      'transient',
+      `secret '${namespace}/${name}' not found`,
+      subject,
+    );
+  return registryAuthFromSecret(
+    {
+      ...(typeof secret.type === 'string' ? { type: secret.type } : {}),
+      data: (secret.data ?? {}) as Record<string, string>,
+    },
+    registry,
+  );
 }

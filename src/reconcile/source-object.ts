@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { GROUP_VERSION, RECONCILE_REQUEST_ANNOTATION } from '../core/constants.js';
-import { Reasons } from '../core/types.js';
+import { Reasons, type ReconcileError } from '../core/types.js';
 import { type Condition, conditionsFor, type Outcome } from './conditions.js';
 import { type ReconcileContext, rfc3339 } from './context.js';
 import type { InvolvedObject } from './events.js';
@@ -104,4 +104,37 @@ export async function stallInvalid(
   });
   ctx.events.record(src.involved, 'Warning', Reasons.ValidationFailed, message);
   recordOutcome(ctx, kind, src.meta, conditions, 'failure', src.started);
+}
+
+/**
+ * The end of a failed reconcile: Ready False (Stalled when terminal) with the error's reason and message, the
+ * metrics, the status written over the last good one (so artifacts and picks stay), a Warning event and a log
+ * line. `logMessage` is the static message of the log line.
+ */
+export async function recordFailure(
+  ctx: ReconcileContext,
+  kind: string,
+  src: SourceObject,
+  prevStatus: Record<string, unknown>,
+  e: ReconcileError,
+  logMessage: string,
+  extra: Record<string, unknown> = {},
+): Promise<Condition[]> {
+  const failed = conditionsFor(
+    (prevStatus.conditions ?? []) as Condition[],
+    failedOutcome(e.retry, e.reason, e.message),
+    src.generation,
+    rfc3339(ctx.now()),
+  );
+  recordOutcome(ctx, kind, src.meta, failed, 'failure', src.started);
+  await writeSourceStatus(ctx, kind, src.meta, {
+    ...prevStatus,
+    ...src.handled,
+    ...extra,
+    observedGeneration: src.generation,
+    conditions: failed,
+  }).catch((werr: unknown) => src.log.warn({ err: werr }, 'status update failed'));
+  ctx.events.record(src.involved, 'Warning', e.reason, e.message);
+  src.log.warn({ reason: e.reason, error: e.message }, logMessage);
+  return failed;
 }
