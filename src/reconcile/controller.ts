@@ -13,7 +13,7 @@ import { parseInventoryId } from '../core/types.js';
 import type { Clock } from '../engine/clock.js';
 import { DEFAULT_INTERVAL_JITTER, withJitter } from '../engine/jitter.js';
 import { WorkQueue } from '../engine/queue.js';
-import type { Obj } from '../kube/index.js';
+import { KubeError, type Obj } from '../kube/index.js';
 import type { ReconcileContext } from './context.js';
 import { type ReconcileResult, reconcileGitRepository } from './git-repository.js';
 import { reconcileHelmRepository } from './helm-repository.js';
@@ -145,7 +145,11 @@ export class Controller {
           kind,
           {
             retryMs: 1_000,
-            onError: (err) => this.ctx.log.warn({ kind, error: String(err) }, 'watch failed, re-listing'),
+            onError: (err) =>
+              // Right after the CRDs are installed a kind may not be served yet for a moment: not worth a warning.
+              err instanceof KubeError && err.code === 404
+                ? this.ctx.log.debug({ kind, error: String(err) }, 'kind not served yet, re-listing')
+                : this.ctx.log.warn({ kind, error: String(err) }, 'watch failed, re-listing'),
           },
           (type, obj) => {
             this.observe(kind, type, obj);
@@ -196,7 +200,7 @@ export class Controller {
     }
     // A new pick (a status write, so no new generation) is what the namespace's automations wait for.
     if (kind === 'ImagePolicy' && prev && latestRef(prev.obj) !== latestRef(obj))
-      this.triggerKindInNamespace('ImageUpdateAutomation', m.namespace);
+      this.triggerAutomationsOf(m.namespace, m.labels ?? {});
     // Status writes do not change the generation: only spec changes and explicit requests trigger a reconcile.
     if (!prev || prev.generation !== generation || prev.requested !== requested) this.queue.add(key);
   }
@@ -250,8 +254,14 @@ export class Controller {
     }
   }
 
-  private triggerKindInNamespace(kind: Kind, namespace: string): void {
-    for (const key of this.seen.keys()) if (key.startsWith(`${kind}/${namespace}/`)) this.queue.add(key);
+  /** Queues the ImageUpdateAutomations of `namespace` whose policySelector selects a policy with `labels`. */
+  private triggerAutomationsOf(namespace: string, labels: Record<string, string>): void {
+    for (const [key, s] of this.seen) {
+      if (!key.startsWith(`ImageUpdateAutomation/${namespace}/`)) continue;
+      const spec = (s.obj.spec ?? {}) as { policySelector?: { matchLabels?: Record<string, string> } };
+      const wanted = Object.entries(spec.policySelector?.matchLabels ?? {});
+      if (wanted.every(([k, v]) => labels[k] === v)) this.queue.add(key);
+    }
   }
 
   private triggerDependentsOf(namespace: string, name: string): void {

@@ -409,6 +409,62 @@ describe('push to another branch', () => {
   });
 });
 
+describe('policySelector', () => {
+  it('runs only the automations whose selector picks the policy that changed', async () => {
+    const ns = 'team-s';
+    const repo = `${registry.host}/team/selected`;
+    await registry.pushImage('team/selected', '1.0.0');
+    const file = (tag: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: selected, namespace: ${ns}}\ndata:\n  image: ${repo}:${tag} # {"$imagepolicy": "${ns}:selected"}\n`;
+    await git.createRepo('fleet-s', { 'deploy/cm.yaml': file('1.0.0') });
+    await namespaces(sb, ns);
+    await apply(sb, gitRepository(ns, 'fleet-s'));
+    await apply(sb, imageRepository(ns, 'selected', repo));
+    const policy = imagePolicy(ns, 'selected', 'selected', '>=1.0.0');
+    await apply(sb, { ...policy, metadata: { ...policy.metadata, labels: { automation: 'yes' } } });
+    await apply(sb, automation(ns, 'chosen', 'fleet-s'));
+    const other = automation(ns, 'other', 'fleet-s');
+    await apply(sb, {
+      ...other,
+      spec: { ...other.spec, policySelector: { matchLabels: { automation: 'no' } } },
+    });
+    const before = await waitObject(
+      sb,
+      'imageupdateautomations',
+      ns,
+      'other',
+      (o) => isReady(o) && o.status?.lastAutomationRunTime !== undefined,
+      'the unselected automation to run once',
+    );
+    await waitObject(
+      sb,
+      'imagepolicies',
+      ns,
+      'selected',
+      (o) => (o.status?.latestRef as { tag?: string } | undefined)?.tag === '1.0.0',
+      'the first pick',
+    );
+    await registry.pushImage('team/selected', '1.1.0');
+    const commit = await eventually(
+      async () => {
+        const h = await head('fleet-s', 'main');
+        return h !== undefined && (await show('fleet-s', `${h}:deploy/cm.yaml`)).includes(':1.1.0 #')
+          ? h
+          : undefined;
+      },
+      20_000,
+      'the selected automation to commit 1.1.0',
+    );
+    // Long enough for a wrongly queued run of the other automation to show in its run time (second precision).
+    await new Promise((r) => setTimeout(r, 1_500));
+    const after = await get(sb, stewardPath('imageupdateautomations', ns, 'other'));
+    expect(after?.status?.lastAutomationRunTime).toBe(before.status?.lastAutomationRunTime);
+    expect(after?.status?.observedPolicies).toEqual({});
+    const chosen = await get(sb, stewardPath('imageupdateautomations', ns, 'chosen'));
+    expect(chosen?.status?.lastPushCommit).toBe(commit);
+  });
+});
+
 describe('an ImagePolicy without a matching tag', () => {
   it('keeps its last pick and says why it is not Ready', async () => {
     const ns = 'team-c';
