@@ -42,12 +42,20 @@ export function conditionOf(obj: Obj, type: string): ConditionView | undefined {
 
 /**
  * The revision a kind reports, by the field names Flux uses for it: what a Sync applied, what a source
- * stored, the image a policy chose, the commit an automation pushed. Empty when there is none yet.
+ * stored, the image a policy chose (latestRef as `name:tag[@digest]`), the commit an automation pushed, the
+ * tags an image repository found (as `flux get images repository` shows them). Empty when there is none yet.
  */
 export function revisionOf(obj: Obj): string {
   const s = isRecord(obj.status) ? obj.status : {};
   const artifact = isRecord(s.artifact) ? s.artifact : {};
-  for (const v of [s.lastAppliedRevision, artifact.revision, s.latestImage, s.lastPushCommit]) {
+  const scan = isRecord(s.lastScanResult) ? s.lastScanResult : {};
+  const ref = isRecord(s.latestRef) ? s.latestRef : {};
+  const picked =
+    typeof ref.name === 'string' && typeof ref.tag === 'string'
+      ? `${ref.name}:${ref.tag}${typeof ref.digest === 'string' ? `@${ref.digest}` : ''}`
+      : undefined;
+  const tags = typeof scan.tagCount === 'number' ? `${scan.tagCount} tags` : undefined;
+  for (const v of [s.lastAppliedRevision, artifact.revision, picked, s.lastPushCommit, tags]) {
     if (typeof v === 'string' && v !== '') return v;
   }
   return '';

@@ -70,7 +70,7 @@ export const DEFAULT_MESSAGE_TEMPLATE = `Update from image update automation
 {{ $file }}
 {{- range $object, $changes := $objects }}
 {{- range $changes }}
-- {{ $object }}: {{ .OldValue }} -> {{ .NewValue }}
+- {{ with print $object }}{{ . }}: {{ end }}{{ .OldValue }} -> {{ .NewValue }}
 {{- end }}
 {{- end }}
 {{ end -}}

@@ -94,7 +94,9 @@ export async function reconcileImagePolicy(
     if (!choice.ok)
       throw new ReconcileError(
         Reasons.PolicyFailed,
-        choice.reason === 'InvalidPolicy' ? 'terminal' : 'transient',
+        // Not Stalled even when a tag breaks the policy (a numerical policy meeting `latest`): the next tag
+        // list can heal it without a spec change, and wakes the policy when it comes.
+        'transient',
         choice.message,
         subject,
       );

@@ -24,6 +24,8 @@ import { registryAuthOf } from './secrets.js';
 import { recordFailure, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
 
 const KIND = 'ImageRepository';
+/** The longest Retry-After obeyed, as the scanner remembers it: a registry asking for a day is asked in an hour. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
 /** The oldest shared scan a new or changed ImageRepository accepts. */
 const FRESH_FOR_NEW_MS = 10_000;
 /** How many tags status shows, as Flux does. */
@@ -124,7 +126,7 @@ export async function reconcileImageRepository(
     // The registry said when to come back: retrying sooner would only be refused again. A 429 or 503 that
     // names no time is a blip like any other and goes to the backoff, not to the next interval (an hour, say).
     if (err instanceof OciError && err.code === 'rate_limited' && err.retryAfterMs !== undefined)
-      return { requeueAfterMs: Math.max(err.retryAfterMs, 1_000) };
+      return { requeueAfterMs: Math.min(Math.max(err.retryAfterMs, 1_000), MAX_RETRY_AFTER_MS) };
     if (e.retry === 'terminal') return {};
     throw e;
   }

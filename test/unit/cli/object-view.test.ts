@@ -61,7 +61,12 @@ describe('revisionOf', () => {
   it.each([
     [{ lastAppliedRevision: 'main@sha1:a', lastAttemptedRevision: 'main@sha1:b' }, 'main@sha1:a'],
     [{ artifact: { revision: 'main@sha1:c' } }, 'main@sha1:c'],
-    [{ latestImage: 'ghcr.io/x/app:1.2.3' }, 'ghcr.io/x/app:1.2.3'],
+    [{ latestRef: { name: 'ghcr.io/x/app', tag: '1.2.3' } }, 'ghcr.io/x/app:1.2.3'],
+    [
+      { latestRef: { name: 'ghcr.io/x/app', tag: '1.2.3', digest: 'sha256:ab' } },
+      'ghcr.io/x/app:1.2.3@sha256:ab',
+    ],
+    [{ lastScanResult: { tagCount: 12, revision: 'sha256:cd' } }, '12 tags'],
     [{ lastPushCommit: 'abc123' }, 'abc123'],
     [{ lastAttemptedRevision: 'main@sha1:b' }, ''],
     [undefined, ''],

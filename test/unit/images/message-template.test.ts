@@ -116,6 +116,25 @@ describe('Flux templates', () => {
     );
   });
 
+  it('lists a change in a file that is no Kubernetes object (Helm values) without an empty object name', () => {
+    const values = templateData({
+      namespace: 'apps',
+      name: 'web',
+      changes: [
+        {
+          file: 'charts/web/values.yaml',
+          object: {},
+          setter: 'apps:web:tag',
+          oldValue: '1.0',
+          newValue: '1.1',
+        },
+      ],
+    });
+    expect(render(DEFAULT_MESSAGE_TEMPLATE, values)).toBe(
+      ['Update from image update automation', '', 'charts/web/values.yaml', '- 1.0 -> 1.1', ''].join('\n'),
+    );
+  });
+
   it.each([
     ['{{ .AutomationObject.Namespace }}/{{ .AutomationObject.Name }}', 'flux-system/podinfo'],
     ['{{ printf "%s|%q" .AutomationObject .AutomationObject }}', 'flux-system/podinfo|"flux-system/podinfo"'],
