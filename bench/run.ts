@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- syncs|receiver] [-- --sizes 100,1000 --concurrency 4 ...]`: Steward against Flux's published
- * benchmark shape (N apps × 4 objects), with kubectl's server-side apply of the same objects as the baseline, and
- * the receiver latency bench (webhook call to new revision applied). Prints markdown tables and the target
+ * `npm run bench [-- syncs|receiver|images] [-- --sizes 100,1000 --concurrency 4 ...]`: Steward against Flux's
+ * published benchmark shape (N apps × 4 objects), with kubectl's server-side apply of the same objects as the
+ * baseline, the receiver latency bench (webhook call to new revision applied), and the image scan bench (registry
+ * requests of many tenants watching one image, against a per-object scanner). Prints markdown tables and the target
  * checks, and writes the same data to bench/results/latest.json. A missed target is
  * reported, never an exit status: speed and memory targets live here, not in the tests.
  */
@@ -13,6 +14,15 @@ import { parseArgs } from 'node:util';
 import { hotSpotsText, summarize } from './cpuprofile.js';
 import type { HeapSummary } from './heapsnapshot.js';
 import { heapText, summarizeHeap } from './heapsnapshot.js';
+import type { ImagesBenchResult } from './images.js';
+import { runImagesBench } from './images.js';
+import {
+  IMAGES_TARGET,
+  imagesChecks,
+  imagesChecksText,
+  imagesDetails,
+  imagesTable,
+} from './images-report.js';
 import type { KubectlResult } from './kubectl.js';
 import { runKubectl } from './kubectl.js';
 import { killAllNow, stopAll } from './procs.js';
@@ -23,11 +33,16 @@ import type { SizeResult } from './report.js';
 import { checks, checksText, details, TARGETS, table } from './report.js';
 import { runSteward } from './steward.js';
 
-const USAGE = `usage: npm run bench -- [syncs] [receiver] [options]
+const USAGE = `usage: npm run bench -- [syncs] [receiver] [images] [options]
   syncs               only the N-Syncs bench (time, memory, no-op resync, kubectl baseline)
   receiver            only the receiver latency bench (webhook call to new revision applied)
-                      (both when neither is named)
+  images              only the image scan bench (registry requests of 50 tenants watching one image)
+                      (all of them when none is named)
   --receiver-rounds 30  commit, push and call rounds of the receiver bench
+  --image-interval 10   the ImageRepositories' interval in seconds (image bench)
+  --image-intervals 6   scan intervals counted once every ImageRepository is Ready (image bench)
+  --image-tenants 50    tenants, each with an ImageRepository and an ImagePolicy of the same image
+  --image-credentials 5 distinct credentials of the second Steward run (the first has one)
   --sizes 100,1000    app counts to run (each app: a Deployment, ServiceAccount, Service, Ingress)
   --concurrency 4     the agent's concurrency
   --timeout 600       seconds to wait for all Syncs to become Ready (and for the no-op resync)
@@ -41,7 +56,7 @@ const USAGE = `usage: npm run bench -- [syncs] [receiver] [options]
   --out FILE          where to write the JSON (default bench/results/latest.json)`;
 
 /** The benches `npm run bench -- <name>` selects; all of them when none is named. */
-const BENCHES = ['syncs', 'receiver'] as const;
+const BENCHES = ['syncs', 'receiver', 'images'] as const;
 type Bench = (typeof BENCHES)[number];
 
 /** The repository root: this file runs as bench/dist/bench/run.js. */
@@ -71,6 +86,10 @@ function parseOptions() {
       'heap-snapshot': { type: 'boolean', default: false },
       'agent-node-options': { type: 'string', default: '' },
       'receiver-rounds': { type: 'string', default: '30' },
+      'image-interval': { type: 'string', default: '10' },
+      'image-intervals': { type: 'string', default: '6' },
+      'image-tenants': { type: 'string', default: '50' },
+      'image-credentials': { type: 'string', default: '5' },
       out: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
       help: { type: 'boolean', default: false },
     },
@@ -90,6 +109,10 @@ function parseOptions() {
   return {
     benches: positionals.length > 0 ? (positionals as Bench[]) : [...BENCHES],
     receiverRounds: int('receiver-rounds', values['receiver-rounds']),
+    imageInterval: int('image-interval', values['image-interval']),
+    imageIntervals: int('image-intervals', values['image-intervals']),
+    imageTenants: int('image-tenants', values['image-tenants']),
+    imageCredentials: int('image-credentials', values['image-credentials']),
     sizes: values.sizes.split(',').map((v) => int('sizes', v.trim())),
     concurrency: int('concurrency', values.concurrency),
     timeoutMs: int('timeout', values.timeout) * 1000,
@@ -202,6 +225,28 @@ async function main(): Promise<number> {
       }
     }
   }
+  let images: ImagesBenchResult | undefined;
+  if (o.benches.includes('images') && !interrupted) {
+    try {
+      progress(`images: ${o.imageTenants} tenants, ${o.imageIntervals} intervals of ${o.imageInterval} s`);
+      images = await runImagesBench({
+        mainJs,
+        env,
+        settleMs: o.settleMs,
+        tenants: o.imageTenants,
+        credentials: o.imageCredentials,
+        intervalSeconds: o.imageInterval,
+        intervals: o.imageIntervals,
+        progress,
+      });
+    } catch (err) {
+      if (!interrupted) {
+        const error = err instanceof Error ? err.message : String(err);
+        failures.push({ n: 0, error: `image bench: ${error}` });
+        progress(`image bench failed: ${error}`);
+      }
+    }
+  }
   if (interrupted) return 130;
 
   const targetChecks = checks(results);
@@ -226,6 +271,9 @@ async function main(): Promise<number> {
         ]
       : []),
     ...(receiver ? ['', receiverTable(receiver), '', 'Targets:', receiverChecksText(receiver)] : []),
+    ...(images
+      ? ['', imagesTable(images), imagesDetails(images), '', 'Targets:', imagesChecksText(images)]
+      : []),
     ...(o.heapSnapshot
       ? ['(--heap-snapshot: the peak RSS after all were Ready includes the memory of writing the snapshot)']
       : []),
@@ -242,10 +290,11 @@ async function main(): Promise<number> {
         date: new Date().toISOString(),
         machine: { cpus: availableParallelism(), node: process.version, loadavg: loadavg() },
         options: { ...o, out: undefined },
-        targets: { ...TARGETS, receiver: RECEIVER_TARGETS },
+        targets: { ...TARGETS, receiver: RECEIVER_TARGETS, images: IMAGES_TARGET },
         results,
         checks: targetChecks,
         receiver: receiver ? { ...receiver, checks: receiverChecks(receiver) } : undefined,
+        images: images ? { ...images, checks: imagesChecks(images) } : undefined,
         failures,
         profiles,
         heaps,
