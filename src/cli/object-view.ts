@@ -55,7 +55,7 @@ export function revisionOf(obj: Obj): string {
       ? `${ref.name}:${ref.tag}${typeof ref.digest === 'string' ? `@${ref.digest}` : ''}`
       : undefined;
   const tags = typeof scan.tagCount === 'number' ? `${scan.tagCount} tags` : undefined;
-  for (const v of [s.lastAppliedRevision, artifact.revision, picked, s.lastPushCommit, tags]) {
+  for (const v of [s.lastAppliedRevision, artifact.revision, picked, s.latestImage, s.lastPushCommit, tags]) {
     if (typeof v === 'string' && v !== '') return v;
   }
   return '';

@@ -52,15 +52,20 @@ const SYNC_SPEC = {
 };
 const REV = `main@sha1:${'a'.repeat(40)}`;
 
-/** A Steward kind that only exists as a CRD: get must find it through discovery. */
-const IMAGE_POLICY_CRD = {
+/** A Steward kind that only exists as a CRD (a future one): get must find it through discovery. */
+const FUTURE_CRD = {
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
-  metadata: { name: 'imagepolicies.steward.dev' },
+  metadata: { name: 'ocirepositories.steward.dev' },
   spec: {
     group: 'steward.dev',
     scope: 'Namespaced',
-    names: { plural: 'imagepolicies', singular: 'imagepolicy', kind: 'ImagePolicy', categories: ['steward'] },
+    names: {
+      plural: 'ocirepositories',
+      singular: 'ocirepository',
+      kind: 'OCIRepository',
+      categories: ['steward'],
+    },
     versions: [
       {
         name: 'v1alpha1',
@@ -80,15 +85,15 @@ async function get(argv: string[], kubeconfig = sb.kubeconfigPath) {
 
 beforeAll(async () => {
   sb = await startSandbox({ simulator: { enabled: false, settleMs: 0, failImagePatterns: [] } });
-  for (const crd of [...crds(), IMAGE_POLICY_CRD]) {
+  for (const crd of [...crds(), FUTURE_CRD]) {
     await apply(
-      `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${(crd as typeof IMAGE_POLICY_CRD).metadata.name}`,
+      `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${(crd as typeof FUTURE_CRD).metadata.name}`,
       crd,
     );
   }
   await eventually(async () => {
     const r = await sb.raw('GET', BASE);
-    return r.status === 200 && r.text.includes('imagepolicies') && r.text.includes('syncs')
+    return r.status === 200 && r.text.includes('ocirepositories') && r.text.includes('syncs')
       ? true
       : undefined;
   });
@@ -134,14 +139,14 @@ beforeAll(async () => {
     },
   );
   await object(
-    'imagepolicies',
-    'ImagePolicy',
+    'ocirepositories',
+    'OCIRepository',
     'default',
     'app-image',
-    { imageRepositoryRef: { name: 'app' }, futureField: 42 },
+    { url: 'oci://ghcr.io/x/app', futureField: 42 },
     {
-      conditions: ready('True', 'Succeeded', 'Latest image tag for ghcr.io/x/app resolved to 1.2.3'),
-      latestImage: 'ghcr.io/x/app:1.2.3',
+      conditions: ready('True', 'Succeeded', 'stored artifact for digest 1.2.3@sha256:ab'),
+      artifact: { revision: '1.2.3@sha256:ab' },
     },
   );
 }, 60_000);
@@ -201,16 +206,16 @@ describe('steward get', () => {
     const t = await get(['gitrepo', 'fleet']);
     expect(t.code).toBe(0);
     expect(rows(t.out)[1]?.slice(0, 4)).toEqual(['fleet', 'True', REV, 'False']);
-    const j = await get(['imagepolicy', 'app-image', '-o', 'json']);
+    const j = await get(['ocirepository', 'app-image', '-o', 'json']);
     expect(j.code).toBe(0);
     const obj = JSON.parse(j.out) as {
       kind: string;
       spec: { futureField: number };
-      status: { latestImage: string };
+      status: { artifact: { revision: string } };
     };
-    expect(obj.kind).toBe('ImagePolicy');
+    expect(obj.kind).toBe('OCIRepository');
     expect(obj.spec.futureField).toBe(42);
-    expect(obj.status.latestImage).toBe('ghcr.io/x/app:1.2.3');
+    expect(obj.status.artifact.revision).toBe('1.2.3@sha256:ab');
   });
 
   it('lists every Steward kind with `get all`, including kinds only discovery knows', async () => {
@@ -219,10 +224,10 @@ describe('steward get', () => {
     const sections = r.out.trimEnd().split('\n\n').map(rows);
     expect(sections.map((s) => s.slice(1).map((row) => `${row[0]}/${row[1]}`))).toEqual([
       ['default/gitrepository/fleet'],
-      ['default/imagepolicy/app-image'],
+      ['default/ocirepository/app-image'],
       ['default/sync/app', 'default/sync/broken', 'team-a/sync/web'],
     ]);
-    expect(sections[1]?.[1]?.[3]).toBe('ghcr.io/x/app:1.2.3');
+    expect(sections[1]?.[1]?.[3]).toBe('1.2.3@sha256:ab');
   });
 
   it('prints a List for -o yaml and -o json listings', async () => {
@@ -237,7 +242,7 @@ describe('steward get', () => {
     expect(list.apiVersion).toBe('v1');
     expect(list.items.map((i) => `${i.kind}/${i.metadata.name}`)).toEqual([
       'GitRepository/fleet',
-      'ImagePolicy/app-image',
+      'OCIRepository/app-image',
       'Sync/app',
       'Sync/broken',
     ]);
