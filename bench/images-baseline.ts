@@ -1,8 +1,8 @@
 /**
  * The image bench's baseline: what a per-object scanner costs the same registry. Flux's image-reflector-controller
  * and Argo CD Image Updater list an image's tags once per object and interval, each with its own requests; here
- * that is one OciClient listTags per tenant and round, run in the bench's own process against the same front and
- * counted by the same proxy. `tokens: 'per-scan'` gives each scan a TokenCache of its own, as Flux builds a new
+ * that is one OciClient listTags per tenant and round, run in the bench's own process against the same registry
+ * and counted by the same proxy. `tokens: 'per-scan'` gives each scan a TokenCache of its own, as Flux builds a new
  * registry transport (and so fetches a new token) at every scan; `'per-object'` keeps one cache per tenant across
  * rounds, a kinder peer that still lists once per object.
  *

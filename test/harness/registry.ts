@@ -2,7 +2,8 @@
  * A real OCI registry for tests: the Debian `docker-registry` (distribution 2.8) with a config of its own,
  * filesystem storage in a temp dir, on 127.0.0.1. Three auth modes: none, htpasswd (basic auth, a bcrypt hash
  * made here), and token (a token service of the harness's own issuing RS256 JWTs the registry verifies against
- * a self-signed certificate in its `rootcertbundle`).
+ * a self-signed certificate in its `rootcertbundle`). Both auth modes accept one account or several (tests and
+ * benches of per-credentials behaviour), every one of them with a random password.
  *
  * Clients talk to a small counting proxy in front of the registry (`host`, `url`): it records every request
  * the registry receives (method, path, status, whether it carried credentials) the moment it arrives, which an
@@ -27,8 +28,19 @@ import { freePort } from './prometheus.js';
 
 export type RegistryAuthMode = 'none' | 'htpasswd' | 'token';
 
+/** A username and password the registry (htpasswd) or its token service (token) accepts. */
+export interface RegistryAccount {
+  username: string;
+  password: string;
+}
+
 export interface RegistryOptions {
   auth?: RegistryAuthMode;
+  /**
+   * The accounts accepted: a number of generated ones (`steward-test`, `steward-test-1`, ..., each with a random
+   * password), or these. Default 1. The push helpers use the first.
+   */
+  accounts?: number | readonly RegistryAccount[];
   /** Lifetime of the tokens the token service issues (token mode). Default 300 s. */
   tokenTtlSeconds?: number;
   /** How long to wait for `GET /v2/` to answer. Default 15 s. */
@@ -53,7 +65,9 @@ export interface RegistryRequest {
 export interface TokenRequest {
   service: string | undefined;
   scopes: string[];
-  /** Whether it carried the right username and password. */
+  /** The username its basic credentials named, right password or not (the password is never kept). */
+  username: string | undefined;
+  /** Whether it carried the username and password of one of the accounts. */
   authenticated: boolean;
   /** Whether it carried an Authorization header at all. */
   hadAuthorization: boolean;
@@ -77,9 +91,11 @@ export interface RegistryHandle {
   host: string;
   /** `http://127.0.0.1:<port>` */
   url: string;
-  /** The credentials the registry (htpasswd) or the token service (token) accepts; random per registry. */
+  /** The first account's credentials; the password is random per registry. */
   username: string;
   password: string;
+  /** Every account the registry (htpasswd) or the token service (token) accepts, the first one first. */
+  accounts: readonly RegistryAccount[];
   /** The token service's base URL (token mode). */
   tokenUrl: string | undefined;
   /** Uploads a blob (POST, then PUT with the digest); returns its `sha256:` digest. */
@@ -120,6 +136,7 @@ export interface RegistryHandle {
   stop(): Promise<void>;
 }
 
+/** The first generated account's username; the others get `-1`, `-2`, ... after it. */
 const USERNAME = 'steward-test';
 const SERVICE = 'steward-test-registry';
 const ISSUER = 'steward-test-issuer';
@@ -132,8 +149,9 @@ const FIXED_MTIME = new Date(CREATED);
 /** Starts a registry (and its token service in token mode) and resolves once `GET /v2/` answers. */
 export async function startRegistry(opts: RegistryOptions = {}): Promise<RegistryHandle> {
   const mode = opts.auth ?? 'none';
+  const accounts = registryAccounts(opts.accounts ?? 1);
+  const first = accounts[0] as RegistryAccount;
   const dir = await mkdtemp(join(tmpdir(), 'steward-registry-'));
-  const password = randomBytes(12).toString('hex');
   const cleanups: (() => Promise<void>)[] = [async () => rm(dir, { recursive: true, force: true })];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
@@ -144,10 +162,11 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
     if (mode === 'htpasswd') {
       const htpasswd = join(dir, 'htpasswd');
       // Cost 4, the lowest bcrypt allows: the registry checks it on every request.
-      await writeFile(htpasswd, `${USERNAME}:${hashSync(password, 4)}\n`);
+      const lines = accounts.map((a) => `${a.username}:${hashSync(a.password, 4)}\n`);
+      await writeFile(htpasswd, lines.join(''));
       auth = { htpasswd: { realm: 'steward-test', path: htpasswd } };
     } else if (mode === 'token') {
-      issuer = await startTokenIssuer(password, opts.tokenTtlSeconds ?? 300);
+      issuer = await startTokenIssuer(accounts, opts.tokenTtlSeconds ?? 300);
       const server = issuer.server;
       cleanups.push(() => closeServer(server));
       const bundle = join(dir, 'token-ca.pem');
@@ -164,10 +183,10 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
 
     const authHeaders = (repository: string): Record<string, string> => {
       if (mode === 'htpasswd') {
-        return { authorization: `Basic ${Buffer.from(`${USERNAME}:${password}`).toString('base64')}` };
+        return { authorization: basicAuthorization(first) };
       }
       if (mode === 'token' && issuer) {
-        const token = issuer.issue([`repository:${repository}:pull,push`], SERVICE);
+        const token = issuer.issue([`repository:${repository}:pull,push`], SERVICE, first.username);
         return { authorization: `Bearer ${token}` };
       }
       return {};
@@ -291,8 +310,9 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
     return {
       host: proxy.host,
       url: `http://${proxy.host}`,
-      username: USERNAME,
-      password,
+      username: first.username,
+      password: first.password,
+      accounts,
       tokenUrl: issuer?.url,
       pushBlob,
       pushManifest,
@@ -358,6 +378,46 @@ export async function buildChartTgz(chart: ChartYaml, files: Record<string, stri
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
 const HELM_CHART_CONTENT = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+
+/** The accounts a registry accepts: `n` generated ones, or the given ones once checked. */
+function registryAccounts(spec: number | readonly RegistryAccount[]): RegistryAccount[] {
+  if (typeof spec === 'number') {
+    if (!Number.isInteger(spec) || spec < 1)
+      throw new Error(`startRegistry: accounts must be a whole number of at least 1, not ${spec}`);
+    return Array.from({ length: spec }, (_, i) => ({
+      username: i === 0 ? USERNAME : `${USERNAME}-${i}`,
+      password: randomBytes(12).toString('hex'),
+    }));
+  }
+  if (spec.length === 0) throw new Error('startRegistry: accounts must name at least one account');
+  const seen = new Set<string>();
+  for (const a of spec) {
+    // Basic auth and htpasswd lines both end the username at the first colon.
+    if (a.username === '' || a.username.includes(':') || a.username.includes('\n'))
+      throw new Error(
+        `startRegistry: account username ${JSON.stringify(a.username)} must be one line, not empty, without a colon`,
+      );
+    if (a.password === '' || a.password.includes('\n'))
+      throw new Error(`startRegistry: account ${a.username} has an empty or multi-line password`);
+    if (seen.has(a.username)) throw new Error(`startRegistry: account ${a.username} is listed twice`);
+    seen.add(a.username);
+  }
+  return spec.map((a) => ({ username: a.username, password: a.password }));
+}
+
+function basicAuthorization(account: RegistryAccount): string {
+  return `Basic ${Buffer.from(`${account.username}:${account.password}`).toString('base64')}`;
+}
+
+/** The username and password of a basic Authorization header, if it is one. */
+function basicCredentials(header: string | undefined): RegistryAccount | undefined {
+  const match = /^basic\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
 
 function sha256(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -493,16 +553,19 @@ interface TokenIssuer {
   url: string;
   certPem: string;
   log: TokenRequest[];
-  /** Signs a token granting `scopes` (`repository:<name>:<actions>`). */
-  issue(scopes: readonly string[], service: string): string;
+  /** Signs a token for `subject` granting `scopes` (`repository:<name>:<actions>`). */
+  issue(scopes: readonly string[], service: string, subject: string): string;
 }
 
 /**
  * The token service of the Docker/Distribution token spec, reduced to what the registry checks: an RS256 JWT
  * whose `x5c` header carries a certificate in the registry's root bundle, with iss, aud (the service), exp, nbf
- * and the granted `access`. It grants every requested scope, and only to the harness's username and password.
+ * and the granted `access`. It grants every requested scope to any of the accounts, with its username as `sub`.
  */
-async function startTokenIssuer(password: string, ttlSeconds: number): Promise<TokenIssuer> {
+async function startTokenIssuer(
+  accounts: readonly RegistryAccount[],
+  ttlSeconds: number,
+): Promise<TokenIssuer> {
   const pems = await generate([{ name: 'commonName', value: ISSUER }], {
     keyType: 'rsa',
     keySize: 2048,
@@ -515,12 +578,12 @@ async function startTokenIssuer(password: string, ttlSeconds: number): Promise<T
     ],
   });
   const x5c = new X509Certificate(pems.cert).raw.toString('base64');
-  const issue = (scopes: readonly string[], service: string): string => {
+  const issue = (scopes: readonly string[], service: string, subject: string): string => {
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: 'JWT', alg: 'RS256', x5c: [x5c] };
     const claims = {
       iss: ISSUER,
-      sub: USERNAME,
+      sub: subject,
       aud: service,
       exp: now + ttlSeconds,
       nbf: now - 10,
@@ -532,13 +595,15 @@ async function startTokenIssuer(password: string, ttlSeconds: number): Promise<T
     return `${signingInput}.${sign('sha256', Buffer.from(signingInput), pems.private).toString('base64url')}`;
   };
   const log: TokenRequest[] = [];
-  const expected = `Basic ${Buffer.from(`${USERNAME}:${password}`).toString('base64')}`;
+  const passwords = new Map(accounts.map((a) => [a.username, a.password]));
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://issuer');
+    const asked = basicCredentials(req.headers.authorization);
     const record: TokenRequest = {
       service: url.searchParams.get('service') ?? undefined,
       scopes: url.searchParams.getAll('scope'),
-      authenticated: req.headers.authorization === expected,
+      username: asked?.username,
+      authenticated: asked !== undefined && passwords.get(asked.username) === asked.password,
       hadAuthorization: req.headers.authorization !== undefined,
       status: 0,
     };
@@ -555,7 +620,7 @@ async function startTokenIssuer(password: string, ttlSeconds: number): Promise<T
       return answer(401, { errors: [{ code: 'UNAUTHORIZED', message: 'wrong or missing credentials' }] });
     }
     if (record.service === undefined) return answer(400, { errors: [{ code: 'INVALID_REQUEST' }] });
-    const token = issue(record.scopes, record.service);
+    const token = issue(record.scopes, record.service, asked?.username ?? '');
     return answer(200, {
       token,
       access_token: token,
