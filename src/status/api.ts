@@ -47,6 +47,7 @@ export function statusApiRoutes(service: StatusService): Route[] {
     get(`${API_PREFIX}/status`, (s) => s),
     get(`${API_PREFIX}/syncs`, (s) => ({ generatedAt: s.generatedAt, items: s.syncs })),
     get(`${API_PREFIX}/sources`, (s) => ({ generatedAt: s.generatedAt, items: s.sources })),
+    get(`${API_PREFIX}/images`, (s) => ({ generatedAt: s.generatedAt, ...s.images })),
     get(`${API_PREFIX}/events`, (s) => ({ generatedAt: s.generatedAt, items: s.events })),
     {
       method: 'GET',

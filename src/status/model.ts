@@ -1,7 +1,8 @@
 /**
  * The status API's JSON model (docs/status.md). A view for people and dashboards, not an API object: it says
  * what the agent sees and holds nothing secret (no Secret data, tokens, webhook addresses or URL credentials).
- * Unknown values are `null` rather than absent, so every key is always there for clients.
+ * Unknown values are `null` rather than absent, so every key is always there for clients. Image automation
+ * objects are shown without their commit message templates or template values (values may be private).
  */
 
 /** Bumped only for changes that break clients; additions keep it. */
@@ -72,23 +73,32 @@ export interface CountsView {
 
 export interface TenantView {
   namespace: string;
-  /** `platform` for a namespace in lockdown.platformNamespaces or holding only platform Syncs. */
+  /**
+   * `platform` for a namespace in lockdown.platformNamespaces or holding only platform Syncs; a namespace with
+   * image automation objects and no Syncs is `tenant` unless it is a platform namespace.
+   */
   role: TenantRole;
   /** The service accounts its Syncs apply as, sorted. */
   serviceAccounts: string[];
   /** Names of its Syncs, sorted. */
   syncs: string[];
+  /** Its Syncs' counts. */
   counts: CountsView;
+  /** Its ImageRepositories, ImagePolicies and ImageUpdateAutomations together. */
+  images: CountsView;
 }
 
 export interface SourceView {
-  kind: 'GitRepository';
+  kind: 'GitRepository' | 'HelmRepository';
   namespace: string;
   name: string;
   /** The URL without user info, query or fragment. */
   url: string;
-  /** `branch main`, `tag v1.2.0`, `semver ^1`, `name refs/...` or `commit <sha>`. */
+  /** GitRepository: `branch main`, `tag v1.2.0`, `semver ^1`, `name refs/...` or `commit <sha>`; else null. */
   ref: string | null;
+  /** HelmRepository: `default` (an index.yaml) or `oci`; null for a GitRepository. */
+  type: string | null;
+  /** GitRepository: `main@sha1:<commit>`; HelmRepository: the index digest (none for OCI). */
   revision: string | null;
   ready: ReadyView;
   suspended: boolean;
@@ -141,14 +151,83 @@ export interface EventView {
   revision: string | null;
 }
 
+/** The conditions every image automation object shows, as for Syncs. */
+export interface ImageObjectState {
+  ready: ReadyView;
+  reconciling: boolean;
+  stalled: boolean;
+  suspended: boolean;
+  lastReconcile: LastReconcileView | null;
+}
+
+export interface ImageRepositoryView extends ImageObjectState {
+  namespace: string;
+  name: string;
+  /** spec.image, as written. */
+  image: string;
+  /** The image with its registry spelled out (docker.io/library/nginx), once scanned. */
+  canonicalName: string | null;
+  /** Tags of the last successful scan, after the exclusion list. */
+  tagCount: number | null;
+  /** When the registry answered the last successful scan. */
+  lastScanTime: string | null;
+  interval: string | null;
+}
+
+export interface ImagePolicyView extends ImageObjectState {
+  namespace: string;
+  name: string;
+  /** The ImageRepository's name (always in the policy's namespace). */
+  repository: string;
+  /** `semver` with its range, or `alphabetical`/`numerical` with their order (default asc). */
+  policy: {
+    kind: 'semver' | 'alphabetical' | 'numerical' | null;
+    range: string | null;
+    order: 'asc' | 'desc' | null;
+  };
+  /** The chosen image as `name:tag` or `name:tag@digest`. */
+  pick: string | null;
+  /** The pick before the last change. */
+  previousPick: string | null;
+}
+
+export interface ImageUpdateAutomationView extends ImageObjectState {
+  namespace: string;
+  name: string;
+  /** The GitRepository it writes to. */
+  source: ObjectKeyView;
+  /** spec.update.path. */
+  path: string;
+  /** spec.git.checkout.ref.branch, else the GitRepository's branch; null when neither names one. */
+  checkoutBranch: string | null;
+  /** spec.git.push.branch, else the checkout branch. */
+  pushBranch: string | null;
+  lastRunTime: string | null;
+  lastPushCommit: string | null;
+  lastPushTime: string | null;
+}
+
+export interface ImagesView {
+  repositories: ImageRepositoryView[];
+  policies: ImagePolicyView[];
+  automations: ImageUpdateAutomationView[];
+}
+
 export interface StatusSnapshot {
   version: typeof STATUS_MODEL_VERSION;
   generatedAt: string;
   agent: { version: string };
-  summary: { syncs: CountsView; sources: CountsView };
+  summary: {
+    syncs: CountsView;
+    sources: CountsView;
+    imageRepositories: CountsView;
+    imagePolicies: CountsView;
+    imageUpdateAutomations: CountsView;
+  };
   tenants: TenantView[];
   syncs: SyncView[];
   sources: SourceView[];
+  images: ImagesView;
   notifications: { providers: ProviderView[]; alerts: AlertView[]; receivers: ReceiverView[] };
   /** Newest first. */
   events: EventView[];

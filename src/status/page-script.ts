@@ -47,11 +47,13 @@ export const PAGE_SCRIPT = `
     return h('time', { datetime: iso, title: iso }, ago(iso, nowMs));
   }
 
-  // main@sha1:<40 hex> reads as main@<8 hex>; the full revision is in the title.
+  // main@sha1:<40 hex> reads as main@<8 hex>, a bare sha256:<64 hex> as sha256:<8 hex>; the full revision is
+  // in the title.
   function revision(rev) {
     if (!rev) return h('span', { class: 'muted' }, 'none');
     const m = /^(.*)@sha(?:1|256):([0-9a-f]{8})[0-9a-f]*$/.exec(rev);
-    return h('code', { class: 'rev', title: rev }, m ? m[1] + '@' + m[2] : rev);
+    const d = /^(sha256:[0-9a-f]{8})[0-9a-f]*$/.exec(rev);
+    return h('code', { class: 'rev', title: rev }, m ? m[1] + '@' + m[2] : d ? d[1] : rev);
   }
 
   function state(o) {
@@ -115,16 +117,29 @@ export const PAGE_SCRIPT = `
     ]);
   }
 
+  function countText(c) {
+    return c.total + (c.total === 1 ? ' object, ' : ' objects, ') + c.ready + ' ready, ' + c.notReady +
+      ' not ready' + (c.suspended ? ', ' + c.suspended + ' suspended' : '');
+  }
+
+  // A namespace may hold only image automation: it then has no Syncs table.
   function tenant(t, syncs, nowMs) {
     const id = 'tenant-' + t.namespace;
-    const who = t.serviceAccounts.length
-      ? 'applies as ' + t.serviceAccounts.join(', ')
-      : 'applies as the agent';
+    const who = !t.syncs.length
+      ? 'no Syncs'
+      : t.serviceAccounts.length
+        ? 'applies as ' + t.serviceAccounts.join(', ')
+        : 'applies as the agent';
     return h('section', { class: 'tenant', 'aria-labelledby': id, 'data-tenant': t.namespace }, [
       h('h3', { id }, [t.namespace, h('span', { class: 'role ' + t.role }, t.role), h('span', { class: 'muted who' }, who)]),
-      table('Syncs in namespace ' + t.namespace,
-        ['Sync', 'Status', 'Revision', 'Message', 'Last reconcile', 'Canary'],
-        syncs.map((s) => syncRow(s, nowMs)), 'No Syncs'),
+      t.images && t.images.total
+        ? h('p', { class: 'muted small images' }, 'Image automation: ' + countText(t.images) + '.')
+        : null,
+      syncs.length
+        ? table('Syncs in namespace ' + t.namespace,
+          ['Sync', 'Status', 'Revision', 'Message', 'Last reconcile', 'Canary'],
+          syncs.map((s) => syncRow(s, nowMs)), 'No Syncs')
+        : null,
     ]);
   }
 
@@ -132,28 +147,111 @@ export const PAGE_SCRIPT = `
     return h('li', { class: 'tile ' + (cls || '') }, [h('span', { class: 'value' }, value), h('span', { class: 'label' }, label)]);
   }
 
+  // The three image kinds together; absent counts (an older agent) read as none.
+  function imageCounts(summary) {
+    const sum = { total: 0, ready: 0, notReady: 0, suspended: 0 };
+    for (const c of [summary.imageRepositories, summary.imagePolicies, summary.imageUpdateAutomations]) {
+      if (!c) continue;
+      for (const k of Object.keys(sum)) sum[k] += c[k];
+    }
+    return sum;
+  }
+
   function tiles(summary) {
     const s = summary.syncs;
     const src = summary.sources;
+    const img = imageCounts(summary);
     return [
       tile('Syncs', s.total),
       tile('Ready', s.ready, 'ready'),
       tile('Not ready', s.notReady, s.notReady ? 'failed' : ''),
       tile('Suspended', s.suspended, s.suspended ? 'suspended' : ''),
       tile('Sources ready', src.ready + ' of ' + src.total, src.notReady ? 'failed' : ''),
-    ];
+      img.total ? tile('Image automation ready', img.ready + ' of ' + img.total, img.notReady ? 'failed' : '') : null,
+    ].filter(Boolean);
   }
 
   function sources(list, nowMs) {
     return table('Sources', ['Source', 'URL', 'Revision', 'Status', 'Last fetch', 'Message'], list.map((g) =>
-      h('tr', null, [
-        h('th', { scope: 'row' }, g.namespace + '/' + g.name),
-        h('td', { class: 'url' }, [h('code', null, g.url), g.ref ? h('div', { class: 'muted small' }, g.ref) : null]),
+      h('tr', { 'data-source': g.kind + '/' + g.namespace + '/' + g.name }, [
+        h('th', { scope: 'row' }, [g.namespace + '/' + g.name, h('div', { class: 'muted small' }, g.kind)]),
+        h('td', { class: 'url' }, [h('code', null, g.url), g.ref || g.type ? h('div', { class: 'muted small' }, g.ref || g.type) : null]),
         h('td', null, revision(g.revision)),
         h('td', null, stateBadge(g)),
         h('td', null, g.lastFetch ? when(g.lastFetch.at, nowMs) : when(g.artifactUpdatedAt, nowMs)),
         h('td', { class: 'message' }, g.ready.message),
       ])), 'No sources');
+  }
+
+  function policyText(p) {
+    if (p.kind === 'semver') return 'semver ' + p.range;
+    return p.kind ? p.kind + ' ' + p.order : '';
+  }
+
+  function shortCommit(sha) {
+    return h('code', { class: 'rev', title: sha }, sha.slice(0, 8));
+  }
+
+  function muted(text) {
+    return h('span', { class: 'muted' }, text);
+  }
+
+  function imageRepositories(list, nowMs) {
+    return table('Image repositories',
+      ['Image repository', 'Image', 'Tags', 'Last scan', 'Status', 'Message'], list.map((r) =>
+        h('tr', { 'data-image-repository': r.namespace + '/' + r.name }, [
+          h('th', { scope: 'row' }, r.namespace + '/' + r.name),
+          h('td', { class: 'url' }, [h('code', null, r.image),
+            r.canonicalName && r.canonicalName !== r.image ? h('div', { class: 'muted small' }, r.canonicalName) : null]),
+          h('td', null, r.tagCount === null ? muted('none') : String(r.tagCount)),
+          h('td', null, when(r.lastScanTime, nowMs)),
+          h('td', null, stateBadge(r)),
+          h('td', { class: 'message' }, message(r)),
+        ])), 'No image repositories');
+  }
+
+  function imagePolicies(list) {
+    return table('Image policies',
+      ['Image policy', 'Repository', 'Policy', 'Pick', 'Status', 'Message'], list.map((p) =>
+        h('tr', { 'data-image-policy': p.namespace + '/' + p.name }, [
+          h('th', { scope: 'row' }, p.namespace + '/' + p.name),
+          h('td', null, p.repository),
+          h('td', null, policyText(p.policy)),
+          h('td', { class: 'pick' }, [p.pick ? h('code', null, p.pick) : muted('none'),
+            p.previousPick ? h('div', { class: 'muted small' }, ['was ', h('code', null, p.previousPick)]) : null]),
+          h('td', null, stateBadge(p)),
+          h('td', { class: 'message' }, message(p)),
+        ])), 'No image policies');
+  }
+
+  function imageAutomations(list, nowMs) {
+    return table('Image update automations',
+      ['Image update automation', 'Writes to', 'Branch', 'Last run', 'Last push', 'Status', 'Message'], list.map((a) =>
+        h('tr', { 'data-image-automation': a.namespace + '/' + a.name }, [
+          h('th', { scope: 'row' }, [a.namespace + '/' + a.name, h('div', { class: 'muted small' }, a.path)]),
+          h('td', null, a.source.kind + ' ' + a.source.name),
+          h('td', null, a.checkoutBranch
+            ? [a.checkoutBranch, a.pushBranch && a.pushBranch !== a.checkoutBranch
+              ? h('div', { class: 'muted small' }, 'pushes to ' + a.pushBranch) : null]
+            : muted('unknown')),
+          h('td', null, when(a.lastRunTime, nowMs)),
+          h('td', null, a.lastPushCommit
+            ? [shortCommit(a.lastPushCommit), h('div', { class: 'muted small' }, when(a.lastPushTime, nowMs))]
+            : muted('never')),
+          h('td', null, stateBadge(a)),
+          h('td', { class: 'message' }, message(a)),
+        ])), 'No image update automations');
+  }
+
+  // Three small tables, each under its own heading; the section is hidden when there is nothing to show.
+  function images(img, nowMs) {
+    const parts = [
+      ['h-image-repositories', 'Image repositories', imageRepositories(img.repositories, nowMs), img.repositories],
+      ['h-image-policies', 'Image policies', imagePolicies(img.policies), img.policies],
+      ['h-image-automations', 'Image update automations', imageAutomations(img.automations, nowMs), img.automations],
+    ];
+    $('images-section').hidden = parts.every((p) => p[3].length === 0);
+    return parts.flatMap(([id, title, t]) => [h('h3', { id }, title), t]);
   }
 
   function notifications(n) {
@@ -200,8 +298,9 @@ export const PAGE_SCRIPT = `
     $('tiles').replaceChildren(...tiles(data.summary));
     $('tenants').replaceChildren(...(data.tenants.length
       ? data.tenants.map((t) => tenant(t, bySync.get(t.namespace) || [], nowMs))
-      : [h('p', { class: 'muted' }, 'No Syncs yet.')]));
+      : [h('p', { class: 'muted' }, 'No Syncs or image automation yet.')]));
     $('sources').replaceChildren(sources(data.sources, nowMs));
+    $('images').replaceChildren(...images(data.images || { repositories: [], policies: [], automations: [] }, nowMs));
     $('notifications').replaceChildren(notifications(data.notifications));
     $('events').replaceChildren(events(data.events, nowMs));
     announce(data.summary);

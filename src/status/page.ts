@@ -56,6 +56,7 @@ export function statusPageHtml(version: string): string {
 <section aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2><ul id="tiles" class="tiles"></ul></section>
 <section aria-labelledby="h-tenants"><h2 id="h-tenants">Tenants and their Syncs</h2><div id="tenants"></div></section>
 <section aria-labelledby="h-sources"><h2 id="h-sources">Sources</h2><div id="sources"></div></section>
+<section id="images-section" aria-labelledby="h-images" hidden><h2 id="h-images">Image automation</h2><div id="images"></div></section>
 <section id="notifications-section" aria-labelledby="h-notifications" hidden><h2 id="h-notifications">Notifications and receivers</h2><div id="notifications"></div></section>
 <section aria-labelledby="h-events"><h2 id="h-events">Recent events</h2><div id="events"></div></section>
 <noscript><p>This page needs JavaScript. The same data is served as JSON at <a href="api/v1/status">api/v1/status</a>.</p></noscript>

@@ -1,8 +1,9 @@
 /**
- * Gathers what a status snapshot is built from. GitRepositories and Syncs come from the controller's informer
- * cache, so serving the page costs the API server nothing; until that cache has synced (and on a standby
- * replica, whose controller never starts) they are listed, at most once per cache period. Providers, Alerts
- * and Receivers are listed the same way; a kind whose CRD is not installed is simply empty.
+ * Gathers what a status snapshot is built from. The kinds the controller watches (sources, Syncs, the image
+ * automation kinds) come from its informer cache, so serving the page costs the API server nothing; until that
+ * cache has synced (and on a standby replica, whose controller never starts) they are listed, at most once per
+ * cache period. Providers, Alerts and Receivers are listed the same way; a kind whose CRD is not installed is
+ * simply empty.
  */
 import { GROUP_VERSION } from '../core/constants.js';
 import type { KubeClient, Obj } from '../kube/index.js';
@@ -18,10 +19,22 @@ import { buildSnapshot } from './snapshot.js';
 /** How long a listed kind is reused. */
 export const DEFAULT_LIST_CACHE_MS = 5_000;
 
+/** The kinds the controller's informers watch. */
+export const WATCHED_KINDS = [
+  'GitRepository',
+  'HelmRepository',
+  'Sync',
+  'ImageRepository',
+  'ImagePolicy',
+  'ImageUpdateAutomation',
+] as const;
+
+export type WatchedKind = (typeof WATCHED_KINDS)[number];
+
 /** The controller's informer cache, read-only. */
 export interface WatchedObjects {
   ready(): boolean;
-  objects(kind: 'GitRepository' | 'Sync'): readonly Obj[];
+  objects(kind: WatchedKind): readonly Obj[];
 }
 
 export interface StatusServiceOptions {
@@ -41,7 +54,10 @@ export interface StatusService {
   snapshot(): Promise<StatusSnapshot>;
 }
 
-type ListedKind = 'GitRepository' | 'Sync' | 'Provider' | 'Alert' | 'Receiver';
+type ListedKind = WatchedKind | 'Provider' | 'Alert' | 'Receiver';
+const LISTED_KINDS: readonly ListedKind[] = [...WATCHED_KINDS, 'Provider', 'Alert', 'Receiver'];
+const isWatched = (kind: ListedKind): kind is WatchedKind =>
+  (WATCHED_KINDS as readonly string[]).includes(kind);
 
 export function statusService(opts: StatusServiceOptions): StatusService {
   const ttl = opts.listCacheMs ?? DEFAULT_LIST_CACHE_MS;
@@ -61,19 +77,14 @@ export function statusService(opts: StatusServiceOptions): StatusService {
       ttl,
       nowMs,
     );
-  const loaders: Record<ListedKind, () => Promise<readonly Obj[]>> = {
-    GitRepository: listFromApi('GitRepository'),
-    Sync: listFromApi('Sync'),
-    Provider: listFromApi('Provider'),
-    Alert: listFromApi('Alert'),
-    Receiver: listFromApi('Receiver'),
-  };
+  const loaders = new Map(LISTED_KINDS.map((kind) => [kind, listFromApi(kind)] as const));
 
   const list = async (kind: ListedKind): Promise<readonly Obj[]> => {
-    if ((kind === 'GitRepository' || kind === 'Sync') && opts.watched.ready())
-      return opts.watched.objects(kind);
+    if (isWatched(kind) && opts.watched.ready()) return opts.watched.objects(kind);
+    const load = loaders.get(kind);
+    if (!load) return [];
     try {
-      const items = await loaders[kind]();
+      const items = await load();
       lastGood.set(kind, items);
       return items;
     } catch (err) {
@@ -84,21 +95,26 @@ export function statusService(opts: StatusServiceOptions): StatusService {
 
   return {
     async snapshot() {
-      const [gitRepositories, syncs, providers, alerts, receivers] = await Promise.all([
-        list('GitRepository'),
-        list('Sync'),
+      const [watched, providers, alerts, receivers] = await Promise.all([
+        Promise.all(WATCHED_KINDS.map(async (kind) => [kind, await list(kind)] as const)),
         list('Provider'),
         list('Alert'),
         list('Receiver'),
       ]);
+      const byKind = new Map<WatchedKind, readonly Obj[]>(watched);
+      const of = (kind: WatchedKind) => byKind.get(kind) ?? [];
       // Only the informers' view is complete enough to tell that an object is gone.
-      if (opts.watched.ready()) opts.history.retain(keysOf(gitRepositories, syncs));
+      if (opts.watched.ready()) opts.history.retain(keysOf(of));
       return buildSnapshot({
         now: opts.now(),
         agentVersion: opts.agentVersion,
         tenancy: opts.tenancy,
-        gitRepositories,
-        syncs,
+        gitRepositories: of('GitRepository'),
+        syncs: of('Sync'),
+        helmRepositories: of('HelmRepository'),
+        imageRepositories: of('ImageRepository'),
+        imagePolicies: of('ImagePolicy'),
+        imageUpdateAutomations: of('ImageUpdateAutomation'),
         providers,
         alerts,
         receivers,
@@ -109,9 +125,10 @@ export function statusService(opts: StatusServiceOptions): StatusService {
   };
 }
 
-function keysOf(gitRepositories: readonly Obj[], syncs: readonly Obj[]): Set<string> {
+/** The history keys of every watched object. */
+function keysOf(of: (kind: WatchedKind) => readonly Obj[]): Set<string> {
   const keys = new Set<string>();
-  for (const o of gitRepositories) keys.add(objectKey('GitRepository', nameOf(o).namespace, nameOf(o).name));
-  for (const o of syncs) keys.add(objectKey('Sync', nameOf(o).namespace, nameOf(o).name));
+  for (const kind of WATCHED_KINDS)
+    for (const o of of(kind)) keys.add(objectKey(kind, nameOf(o).namespace, nameOf(o).name));
   return keys;
 }

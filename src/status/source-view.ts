@@ -1,4 +1,4 @@
-/** One GitRepository as the status API shows it: where it points, never how it authenticates. */
+/** GitRepositories and HelmRepositories as the status API shows them: where they point, never how they authenticate. */
 import { str } from '../health/fields.js';
 import { objectKey } from './history.js';
 import type { SourceView } from './model.js';
@@ -17,19 +17,35 @@ function refText(obj: KubeObject): string | null {
   return null;
 }
 
-export function sourceView(obj: KubeObject, history: Pick<HistoryView, 'lastOf'>): SourceView {
+/** What GitRepositories and HelmRepositories show alike; `ref` and `type` are each kind's own. */
+function view(
+  kind: SourceView['kind'],
+  obj: KubeObject,
+  history: Pick<HistoryView, 'lastOf'>,
+  own: Pick<SourceView, 'ref' | 'type'>,
+): SourceView {
   const { namespace, name } = nameOf(obj);
   return {
-    kind: 'GitRepository',
+    kind,
     namespace,
     name,
     url: safeUrl(str(obj, 'spec.url', '')),
-    ref: refText(obj),
+    ref: own.ref,
+    type: own.type,
     revision: optionalString(obj, 'status.artifact.revision'),
     ready: readyView(obj),
     suspended: suspended(obj),
-    lastFetch: lastReconcileView(history.lastOf(objectKey('GitRepository', namespace, name))),
+    lastFetch: lastReconcileView(history.lastOf(objectKey(kind, namespace, name))),
     artifactUpdatedAt: optionalString(obj, 'status.artifact.lastUpdateTime'),
     interval: optionalString(obj, 'spec.interval'),
   };
+}
+
+export function sourceView(obj: KubeObject, history: Pick<HistoryView, 'lastOf'>): SourceView {
+  return view('GitRepository', obj, history, { ref: refText(obj), type: null });
+}
+
+/** An OCI HelmRepository has no index, so no revision: Steward only checks that the registry answers. */
+export function helmRepositoryView(obj: KubeObject, history: Pick<HistoryView, 'lastOf'>): SourceView {
+  return view('HelmRepository', obj, history, { ref: null, type: str(obj, 'spec.type', 'default') });
 }

@@ -1,10 +1,19 @@
 /**
- * The status JSON API served by the real agent on its metrics port, against the sandbox and a real Git server:
- * two tenants, one Ready and one failing on a broken manifest.
+ * The status JSON API served by the real agent on its metrics port, against the sandbox, a real Git server and
+ * a real registry: two tenants, one Ready and one failing on a broken manifest, and a third with image
+ * automation only.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusSnapshot } from '../../../src/status/index.js';
-import { HOSTILE_NAME, SECRETS, type StatusFixture, settled, startStatusFixture } from './fixture.js';
+import {
+  HOSTILE_NAME,
+  IMAGE_REPOSITORY,
+  SECRETS,
+  type StatusFixture,
+  settled,
+  startStatusFixture,
+} from './fixture.js';
 
 let fx: StatusFixture;
 let snap: StatusSnapshot;
@@ -58,6 +67,7 @@ describe('GET /api/v1/status', () => {
     expect(bad?.ready.message).toContain(HOSTILE_NAME);
     expect(bad?.revision.attempted).toBe(good?.revision.applied);
 
+    const none = { total: 0, ready: 0, notReady: 0, suspended: 0 };
     expect(snap.tenants).toEqual([
       {
         namespace: 'team-a',
@@ -65,6 +75,7 @@ describe('GET /api/v1/status', () => {
         serviceAccounts: ['deployer'],
         syncs: ['app'],
         counts: { total: 1, ready: 1, notReady: 0, suspended: 0 },
+        images: none,
       },
       {
         namespace: 'team-b',
@@ -72,6 +83,15 @@ describe('GET /api/v1/status', () => {
         serviceAccounts: ['deployer'],
         syncs: ['app'],
         counts: { total: 1, ready: 0, notReady: 1, suspended: 0 },
+        images: none,
+      },
+      {
+        namespace: 'team-c',
+        role: 'tenant',
+        serviceAccounts: [],
+        syncs: [],
+        counts: none,
+        images: { total: 3, ready: 3, notReady: 0, suspended: 0 },
       },
     ]);
     expect(snap.summary.syncs).toEqual({ total: 2, ready: 1, notReady: 1, suspended: 0 });
@@ -79,13 +99,16 @@ describe('GET /api/v1/status', () => {
 
   it('shows the sources with their revision and last fetch, URLs without credentials, and recent events', () => {
     expect(
-      snap.sources.map((s) => [`${s.namespace}/${s.name}`, s.ready.status, s.revision !== null]),
+      snap.sources.map((s) => [`${s.kind}/${s.namespace}/${s.name}`, s.ready.status, s.revision !== null]),
     ).toEqual([
-      ['team-a/repo', 'True', true],
-      ['team-a/with-credentials', 'False', false],
-      ['team-b/repo', 'True', true],
+      ['HelmRepository/team-a/charts', 'True', false],
+      ['HelmRepository/team-a/private-charts', 'False', false],
+      ['GitRepository/team-a/repo', 'True', true],
+      ['GitRepository/team-a/with-credentials', 'False', false],
+      ['GitRepository/team-b/repo', 'True', true],
+      ['GitRepository/team-c/images', 'True', true],
     ]);
-    const [repo, withCredentials] = snap.sources;
+    const [charts, privateCharts, repo, withCredentials] = snap.sources;
     expect(repo).toMatchObject({
       url: fx.git.url('tenants'),
       ref: 'branch main',
@@ -97,7 +120,18 @@ describe('GET /api/v1/status', () => {
       ready: { reason: 'ValidationFailed' },
       lastFetch: { result: 'failure' },
     });
-    expect(snap.summary.sources).toEqual({ total: 3, ready: 2, notReady: 1, suspended: 0 });
+    expect(charts).toMatchObject({
+      url: `oci://${fx.registry.host}/charts`,
+      type: 'oci',
+      ref: null,
+      lastFetch: { result: 'success' },
+    });
+    expect(privateCharts).toMatchObject({
+      url: 'https://127.0.0.1:9/charts',
+      type: 'default',
+      lastFetch: { result: 'failure' },
+    });
+    expect(snap.summary.sources).toEqual({ total: 6, ready: 4, notReady: 2, suspended: 0 });
     const events = snap.events.map(
       (e) => `${e.object.kind}/${e.object.namespace}/${e.object.name} ${e.type} ${e.reason}`,
     );
@@ -105,6 +139,79 @@ describe('GET /api/v1/status', () => {
     expect(events).toContain('Sync/team-b/app Warning ValidationFailed');
     const times = snap.events.map((e) => e.time);
     expect(times).toEqual([...times].sort().reverse());
+  });
+
+  it('shows image automation: the scan, the pick and the pushed commit, with counts', async () => {
+    const image = `${fx.registry.host}/${IMAGE_REPOSITORY}`;
+    const { repositories, policies, automations } = snap.images;
+    expect(repositories).toEqual([
+      {
+        namespace: 'team-c',
+        name: 'app',
+        image,
+        canonicalName: image,
+        tagCount: 2,
+        lastScanTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        interval: '1m',
+        ready: {
+          status: 'True',
+          reason: 'Succeeded',
+          message: 'successful scan: found 2 tags',
+          since: expect.any(String),
+        },
+        reconciling: false,
+        stalled: false,
+        suspended: false,
+        lastReconcile: expect.objectContaining({ result: 'success' }),
+      },
+    ]);
+    expect(policies).toMatchObject([
+      {
+        namespace: 'team-c',
+        name: 'app',
+        repository: 'app',
+        policy: { kind: 'semver', range: '>=1.0.0', order: null },
+        pick: `${image}:1.1.0`,
+        previousPick: null,
+        ready: { status: 'True' },
+        lastReconcile: { result: 'success' },
+      },
+    ]);
+    expect(automations).toMatchObject([
+      {
+        namespace: 'team-c',
+        name: 'app',
+        source: { kind: 'GitRepository', namespace: 'team-c', name: 'images' },
+        path: './deploy',
+        checkoutBranch: 'main',
+        pushBranch: 'main',
+        ready: { status: 'True', reason: 'Succeeded' },
+        stalled: false,
+        suspended: false,
+      },
+    ]);
+    const [automation] = automations;
+    // The commit the automation reports is the branch's tip on the Git server, and holds the pick.
+    const gitDir = join(fx.git.root, 'images.git');
+    const tip = await fx.git.git(['--git-dir', gitDir, 'rev-parse', 'refs/heads/main']);
+    expect(automation?.lastPushCommit).toBe(tip);
+    expect(await fx.git.git(['--git-dir', gitDir, 'show', 'main:deploy/app.yaml'])).toContain(
+      `image: ${image}:1.1.0 # {"$imagepolicy": "team-c:app"}`,
+    );
+    // A later run (the pushed commit wakes the GitRepository, which may wake the automation) finds nothing to do.
+    expect([
+      `committed and pushed ${tip} to main`,
+      `no updates made; last commit ${tip.slice(0, 12)} on main`,
+    ]).toContain(automation?.ready.message);
+    const pushedAt = Date.parse(automation?.lastPushTime ?? '');
+    expect(pushedAt).toBeLessThanOrEqual(Date.parse(automation?.lastRunTime ?? ''));
+    expect(pushedAt).toBeLessThanOrEqual(Date.parse(snap.generatedAt));
+    const one = { total: 1, ready: 1, notReady: 0, suspended: 0 };
+    expect(snap.summary).toMatchObject({
+      imageRepositories: one,
+      imagePolicies: one,
+      imageUpdateAutomations: one,
+    });
   });
 
   it('lists the Provider without its address', () => {
@@ -124,6 +231,23 @@ describe('GET /api/v1/status', () => {
 });
 
 describe('the other endpoints', () => {
+  it('/api/v1/images lists the three image kinds, without Secrets or commit templates', async () => {
+    const { res, body } = await getJson('/api/v1/images');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const images = body as StatusSnapshot['images'] & { generatedAt: string };
+    expect(Object.keys(images).sort()).toEqual(['automations', 'generatedAt', 'policies', 'repositories']);
+    expect(images.repositories.map((r) => `${r.namespace}/${r.name} ${r.tagCount}`)).toEqual([
+      'team-c/app 2',
+    ]);
+    expect(images.policies.map((p) => p.pick)).toEqual(snap.images.policies.map((p) => p.pick));
+    expect(images.automations.map((a) => a.lastPushCommit)).toEqual(
+      snap.images.automations.map((a) => a.lastPushCommit),
+    );
+    const text = JSON.stringify(body);
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+  });
+
   it.each([
     ['/api/v1/syncs', (s: StatusSnapshot) => s.syncs],
     ['/api/v1/sources', (s: StatusSnapshot) => s.sources],

@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE_NAME, type StatusFixture, settled, startStatusFixture } from './fixture.js';
+import type { StatusSnapshot } from '../../../src/status/index.js';
+import {
+  HOSTILE_NAME,
+  IMAGE_REPOSITORY,
+  SECRETS,
+  type StatusFixture,
+  settled,
+  startStatusFixture,
+} from './fixture.js';
 
 /** Debian's chromium package; the setup script installs it. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,6 +37,8 @@ const ARGS = [
 ];
 
 let fx: StatusFixture;
+/** The snapshot the page was loaded after. */
+let snap: StatusSnapshot;
 let profile: string;
 let browser: BrowserContext;
 let page: Page;
@@ -39,7 +49,7 @@ describe.skipIf(!available)(
   () => {
     beforeAll(async () => {
       fx = await startStatusFixture();
-      await settled(fx.base);
+      snap = (await settled(fx.base)) as unknown as StatusSnapshot;
       profile = await mkdtemp(join(tmpdir(), 'steward-chromium-'));
       browser = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
@@ -105,6 +115,66 @@ describe.skipIf(!available)(
       const events = page.locator('#events tbody tr', { hasText: 'Sync team-a/app' });
       expect(await text(events.first())).toContain('ReconciliationSucceeded');
       expect(await page.locator('table thead th[scope="col"]').count()).toBeGreaterThan(10);
+    });
+
+    it('shows image automation in three tables, and team-c as a namespace with no Syncs', async () => {
+      const image = `${fx.registry.host}/${IMAGE_REPOSITORY}`;
+      const section = page.locator('#images-section');
+      expect(await section.isVisible()).toBe(true);
+      expect(await section.getAttribute('aria-labelledby')).toBe('h-images');
+      expect(await section.locator('h3').allInnerTexts()).toEqual([
+        'Image repositories',
+        'Image policies',
+        'Image update automations',
+      ]);
+      expect(await section.locator('caption').allTextContents()).toEqual([
+        'Image repositories',
+        'Image policies',
+        'Image update automations',
+      ]);
+
+      const repo = page.locator('tr[data-image-repository="team-c/app"]');
+      expect(await text(repo.locator('th'))).toBe('team-c/app');
+      expect(await text(repo.locator('td').nth(0))).toBe(image);
+      expect(await text(repo.locator('td').nth(1))).toBe('2');
+      expect(await text(repo.locator('td').nth(2))).toMatch(/^\d+s ago$/);
+      expect(await repo.locator('.badge').getAttribute('data-state')).toBe('ready');
+      expect(await text(repo.locator('td.message'))).toBe('successful scan: found 2 tags');
+
+      const policy = page.locator('tr[data-image-policy="team-c/app"]');
+      expect(await text(policy.locator('td').nth(0))).toBe('app');
+      expect(await text(policy.locator('td').nth(1))).toBe('semver >=1.0.0');
+      expect(await text(policy.locator('td.pick'))).toBe(`${image}:1.1.0`);
+      expect(await text(policy.locator('.badge'))).toBe('Ready');
+
+      const commit = snap.images.automations[0]?.lastPushCommit ?? '';
+      expect(commit).toMatch(/^[0-9a-f]{40}$/);
+      const automation = page.locator('tr[data-image-automation="team-c/app"]');
+      expect(await text(automation.locator('th'))).toMatch(/^team-c\/app\s+\.\/deploy$/);
+      expect(await text(automation.locator('td').nth(0))).toBe('GitRepository images');
+      expect(await text(automation.locator('td').nth(1))).toBe('main');
+      const pushed = automation.locator('td').nth(3).locator('code');
+      expect(await text(pushed)).toBe(commit.slice(0, 8));
+      expect(await pushed.getAttribute('title')).toBe(commit);
+      expect(await text(automation.locator('.badge'))).toBe('Ready');
+
+      const tile = page.locator('.tile', {
+        has: page.locator('.label', { hasText: /^Image automation ready$/ }),
+      });
+      expect(await text(tile.locator('.value'))).toBe('3 of 3');
+
+      const teamC = page.locator('section[data-tenant="team-c"]');
+      expect(await text(teamC.locator('h3'))).toMatch(/team-c\s*tenant\s*no Syncs/);
+      expect(await text(teamC.locator('p.images'))).toBe(
+        'Image automation: 3 objects, 3 ready, 0 not ready.',
+      );
+      expect(await teamC.locator('table').count()).toBe(0);
+
+      const helm = page.locator('tr[data-source="HelmRepository/team-a/charts"]');
+      expect(await text(helm.locator('td.url'))).toBe(`oci://${fx.registry.host}/charts\noci`);
+
+      const body = await text(page.locator('body'));
+      for (const secret of SECRETS) expect(body).not.toContain(secret);
     });
 
     it('is readable in light and dark mode', async () => {

@@ -59,3 +59,33 @@ export const TENANCY = {
   platformNamespaces: ['steward-system'],
   bootstrapSyncs: [{ namespace: 'default', name: 'hello' }],
 };
+
+/** A steward.dev object of any kind, as the informers hand it over. */
+export function object(
+  kind: string,
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+  status: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { apiVersion: 'steward.dev/v1alpha1', kind, metadata: { namespace, name }, spec, status };
+}
+
+/** A finished reconcile of `kind/namespace/name`, for {@link history}. */
+export function record(
+  kind: string,
+  namespace: string,
+  name: string,
+  result: ReconcileRecord['result'] = 'success',
+): Record<string, ReconcileRecord> {
+  return {
+    [`${kind}/${namespace}/${name}`]: {
+      kind,
+      namespace,
+      name,
+      result,
+      finishedAt: new Date('2026-01-02T03:04:30Z'),
+      durationMs: 40,
+    },
+  };
+}

@@ -74,6 +74,7 @@ describe('the status page', () => {
       'tiles',
       'tenants',
       'sources',
+      'images',
       'notifications',
       'events',
       'auto',
@@ -81,6 +82,10 @@ describe('the status page', () => {
     ])
       expect(html).toContain(`id="${id}"`);
     expect(html).toMatch(/<p id="announce" role="status" aria-live="polite">/);
+    // Hidden until there is image automation to show, labelled by its heading.
+    expect(html).toContain(
+      '<section id="images-section" aria-labelledby="h-images" hidden><h2 id="h-images">Image automation</h2>',
+    );
     expect(html).toContain('<html lang="en">');
     expect(PAGE_STYLE).toContain('prefers-color-scheme: dark');
   });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { KubeError } from '../../../src/kube/index.js';
 import { EventLog } from '../../../src/status/event-log.js';
 import { ReconcileHistory } from '../../../src/status/history.js';
-import { statusService } from '../../../src/status/service.js';
-import { gitRepository, sync, TENANCY } from './fixtures.js';
+import { statusService, type WatchedKind } from '../../../src/status/service.js';
+import { gitRepository, object, sync, TENANCY } from './fixtures.js';
 
 type Obj = Record<string, unknown>;
 
@@ -12,13 +12,17 @@ function setup(opts: { ready: boolean; lists: Record<string, () => Obj[]> }) {
   const calls: string[] = [];
   const errors: string[] = [];
   const history = new ReconcileHistory();
-  const watched = {
-    ready: () => opts.ready,
-    objects: (kind: 'GitRepository' | 'Sync') =>
-      kind === 'Sync'
-        ? [sync('team-a', 'watched')]
-        : [gitRepository('team-a', 'watched', { url: 'https://g/r' })],
+  const cache: Record<WatchedKind, Obj[]> = {
+    Sync: [sync('team-a', 'watched')],
+    GitRepository: [gitRepository('team-a', 'watched', { url: 'https://g/r' })],
+    HelmRepository: [object('HelmRepository', 'team-a', 'watched', { url: 'https://charts.example/' })],
+    ImageRepository: [object('ImageRepository', 'team-a', 'watched', { image: 'nginx' })],
+    ImagePolicy: [object('ImagePolicy', 'team-a', 'watched', { imageRepositoryRef: { name: 'x' } })],
+    ImageUpdateAutomation: [
+      object('ImageUpdateAutomation', 'team-a', 'watched', { sourceRef: { name: 'watched' } }),
+    ],
   };
+  const watched = { ready: () => opts.ready, objects: (kind: WatchedKind) => cache[kind] };
   const service = statusService({
     client: {
       list: async (_apiVersion: string, kind: string) => {
@@ -40,12 +44,37 @@ function setup(opts: { ready: boolean; lists: Record<string, () => Obj[]> }) {
 }
 
 describe('statusService', () => {
-  it('reads Syncs and GitRepositories from the informer cache once it has synced', async () => {
+  it('reads the watched kinds from the informer cache once it has synced', async () => {
     const { service, calls } = setup({ ready: true, lists: { Provider: () => [] } });
     const snap = await service.snapshot();
     expect(snap.syncs.map((s) => s.name)).toEqual(['watched']);
-    expect(snap.sources.map((s) => s.name)).toEqual(['watched']);
+    expect(snap.sources.map((s) => `${s.kind}/${s.name}`)).toEqual([
+      'GitRepository/watched',
+      'HelmRepository/watched',
+    ]);
+    expect(snap.images.repositories.map((r) => r.name)).toEqual(['watched']);
+    expect(snap.images.policies.map((r) => r.name)).toEqual(['watched']);
+    expect(snap.images.automations.map((r) => r.name)).toEqual(['watched']);
     expect(calls.sort()).toEqual(['Alert', 'Provider', 'Receiver']);
+  });
+
+  it('lists the image kinds and HelmRepositories before that, empty when their CRDs are missing', async () => {
+    const { service, calls, errors } = setup({
+      ready: false,
+      lists: {
+        Sync: () => [],
+        GitRepository: () => [],
+        ImagePolicy: () => [object('ImagePolicy', 'team-b', 'listed', {})],
+      },
+    });
+    const snap = await service.snapshot();
+    expect(snap.images.policies.map((p) => `${p.namespace}/${p.name}`)).toEqual(['team-b/listed']);
+    expect(snap.images.repositories).toEqual([]);
+    expect(snap.sources).toEqual([]);
+    expect(calls).toEqual(
+      expect.arrayContaining(['HelmRepository', 'ImageRepository', 'ImagePolicy', 'ImageUpdateAutomation']),
+    );
+    expect(errors).toEqual([]);
   });
 
   it('lists them instead before that (or on a standby), at most once per cache period', async () => {
@@ -105,8 +134,22 @@ describe('statusService', () => {
       finishedAt: at,
       durationMs: 1,
     });
+    for (const kind of ['ImageRepository', 'ImagePolicy', 'ImageUpdateAutomation', 'HelmRepository'])
+      history.reconciled({
+        kind,
+        namespace: 'team-a',
+        name: 'watched',
+        result: 'failure',
+        finishedAt: at,
+        durationMs: 1,
+      });
     const snap = await service.snapshot();
     expect(snap.syncs[0]?.lastReconcile?.result).toBe('success');
     expect(history.lastOf('Sync/team-a/deleted')).toBeUndefined();
+    // The kinds beside Syncs and GitRepositories keep theirs while the objects exist.
+    expect(snap.images.repositories[0]?.lastReconcile?.result).toBe('failure');
+    expect(snap.images.policies[0]?.lastReconcile?.result).toBe('failure');
+    expect(snap.images.automations[0]?.lastReconcile?.result).toBe('failure');
+    expect(snap.sources.find((x) => x.kind === 'HelmRepository')?.lastFetch?.result).toBe('failure');
   });
 });

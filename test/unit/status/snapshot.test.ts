@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncView } from '../../../src/status/model.js';
 import { buildSnapshot, countsOf, tenantsOf } from '../../../src/status/snapshot.js';
 import { syncView } from '../../../src/status/sync-view.js';
-import { conditions, gitRepository, history, sync, TENANCY } from './fixtures.js';
+import { conditions, gitRepository, history, object, sync, TENANCY } from './fixtures.js';
 
 const NOW = new Date('2026-01-02T03:05:00.000Z');
 
@@ -226,6 +226,7 @@ describe('tenantsOf', () => {
         serviceAccounts: [],
         syncs: ['hello'],
         counts: { total: 1, ready: 1, notReady: 0, suspended: 0 },
+        images: { total: 0, ready: 0, notReady: 0, suspended: 0 },
       },
       {
         namespace: 'steward-system',
@@ -233,6 +234,7 @@ describe('tenantsOf', () => {
         serviceAccounts: [],
         syncs: ['platform'],
         counts: { total: 1, ready: 1, notReady: 0, suspended: 0 },
+        images: { total: 0, ready: 0, notReady: 0, suspended: 0 },
       },
       {
         namespace: 'team-a',
@@ -240,6 +242,7 @@ describe('tenantsOf', () => {
         serviceAccounts: ['api-deployer', 'deployer'],
         syncs: ['api', 'old', 'web'],
         counts: { total: 3, ready: 2, notReady: 0, suspended: 1 },
+        images: { total: 0, ready: 0, notReady: 0, suspended: 0 },
       },
       {
         namespace: 'team-b',
@@ -247,6 +250,44 @@ describe('tenantsOf', () => {
         serviceAccounts: ['deployer'],
         syncs: ['app'],
         counts: { total: 1, ready: 0, notReady: 1, suspended: 0 },
+        images: { total: 0, ready: 0, notReady: 0, suspended: 0 },
+      },
+    ]);
+  });
+
+  it('adds the namespaces of image automation objects, with their counts beside the Syncs', () => {
+    const syncs = [view('team-a', 'web', { ready, serviceAccount: 'deployer' })];
+    const images = [
+      { namespace: 'team-a', ready, suspended: false },
+      { namespace: 'team-a', ready: failed, suspended: false },
+      { namespace: 'team-c', ready, suspended: true },
+      { namespace: 'steward-system', ready, suspended: false },
+    ];
+    expect(tenantsOf(syncs, ['steward-system'], images)).toEqual([
+      {
+        namespace: 'steward-system',
+        role: 'platform',
+        serviceAccounts: [],
+        syncs: [],
+        counts: { total: 0, ready: 0, notReady: 0, suspended: 0 },
+        images: { total: 1, ready: 1, notReady: 0, suspended: 0 },
+      },
+      {
+        namespace: 'team-a',
+        role: 'tenant',
+        serviceAccounts: ['deployer'],
+        syncs: ['web'],
+        counts: { total: 1, ready: 1, notReady: 0, suspended: 0 },
+        images: { total: 2, ready: 1, notReady: 1, suspended: 0 },
+      },
+      {
+        // No Syncs, so nothing makes it the platform's.
+        namespace: 'team-c',
+        role: 'tenant',
+        serviceAccounts: [],
+        syncs: [],
+        counts: { total: 0, ready: 0, notReady: 0, suspended: 0 },
+        images: { total: 1, ready: 0, notReady: 0, suspended: 1 },
       },
     ]);
   });
@@ -329,6 +370,68 @@ describe('buildSnapshot', () => {
         status: { webhookPath: '/hook/0123456789abcdef' },
       },
     ],
+    helmRepositories: [
+      object(
+        'HelmRepository',
+        'team-a',
+        'repo',
+        { url: 'oci://robot:hunter2@registry.example/charts', type: 'oci', interval: '10m' },
+        { conditions: conditions(['Ready', 'True', 'Succeeded']) },
+      ),
+      object('HelmRepository', 'team-a', 'charts', { url: 'https://charts.example/', interval: '10m' }),
+    ],
+    imageRepositories: [
+      object(
+        'ImageRepository',
+        'team-c',
+        'app',
+        { image: 'ghcr.io/org/app', interval: '5m', secretRef: { name: 'pull-creds' } },
+        {
+          conditions: conditions(['Ready', 'True', 'Succeeded']),
+          canonicalImageName: 'ghcr.io/org/app',
+          lastScanResult: { revision: 'sha256:1', tagCount: 3, scanTime: '2026-01-02T03:04:00Z' },
+        },
+      ),
+      object(
+        'ImageRepository',
+        'team-a',
+        'app',
+        { image: 'nginx', interval: '5m' },
+        { conditions: conditions(['Ready', 'False', 'ScanFailed', 'registry answered 503']) },
+      ),
+    ],
+    imagePolicies: [
+      object(
+        'ImagePolicy',
+        'team-c',
+        'app',
+        { imageRepositoryRef: { name: 'app' }, policy: { semver: { range: '^1' } } },
+        {
+          conditions: conditions(['Ready', 'True', 'Succeeded']),
+          latestRef: { name: 'ghcr.io/org/app', tag: '1.2.0' },
+        },
+      ),
+    ],
+    imageUpdateAutomations: [
+      object(
+        'ImageUpdateAutomation',
+        'team-c',
+        'app',
+        {
+          sourceRef: { kind: 'GitRepository', name: 'repo' },
+          git: {
+            commit: {
+              author: { email: 'bot@example.com' },
+              messageTemplate: 'TEMPLATE {{ .Values.key }}',
+              messageTemplateValues: { key: 'private-value' },
+            },
+          },
+          interval: '1h',
+          suspend: true,
+        },
+        { lastPushCommit: 'abc' },
+      ),
+    ],
     events: [],
     history: history({
       'GitRepository/team-a/repo': {
@@ -350,21 +453,26 @@ describe('buildSnapshot', () => {
     expect(snap.syncs.map((s) => `${s.namespace}/${s.name}`)).toEqual(['team-a/app', 'team-b/app']);
     expect(snap.summary).toEqual({
       syncs: { total: 2, ready: 1, notReady: 1, suspended: 0 },
-      sources: { total: 2, ready: 1, notReady: 1, suspended: 0 },
+      sources: { total: 4, ready: 2, notReady: 2, suspended: 0 },
+      imageRepositories: { total: 2, ready: 1, notReady: 1, suspended: 0 },
+      imagePolicies: { total: 1, ready: 1, notReady: 0, suspended: 0 },
+      imageUpdateAutomations: { total: 1, ready: 0, notReady: 0, suspended: 1 },
     });
-    expect(snap.tenants.map((t) => [t.namespace, t.role])).toEqual([
-      ['team-a', 'tenant'],
-      ['team-b', 'tenant'],
+    expect(snap.tenants.map((t) => [t.namespace, t.role, t.syncs.length, t.images.total])).toEqual([
+      ['team-a', 'tenant', 1, 1],
+      ['team-b', 'tenant', 1, 0],
+      ['team-c', 'tenant', 0, 3],
     ]);
   });
 
   it('shows sources without credentials, with the ref by precedence and the last fetch', () => {
-    expect(snap.sources[0]).toEqual({
+    expect(snap.sources[1]).toEqual({
       kind: 'GitRepository',
       namespace: 'team-a',
       name: 'repo',
       url: 'https://git.example/org/repo.git',
       ref: 'branch main',
+      type: null,
       revision: 'main@sha1:abc',
       ready: {
         status: 'True',
@@ -377,7 +485,40 @@ describe('buildSnapshot', () => {
       artifactUpdatedAt: '2026-01-02T03:00:00Z',
       interval: '1m',
     });
-    expect(snap.sources[1]).toMatchObject({ ref: 'tag v1', revision: null, lastFetch: null });
+    expect(snap.sources.map((x) => `${x.kind} ${x.namespace}/${x.name} ${x.type}`)).toEqual([
+      'HelmRepository team-a/charts default',
+      'GitRepository team-a/repo null',
+      'HelmRepository team-a/repo oci',
+      'GitRepository team-b/repo null',
+    ]);
+    expect(snap.sources[2]).toMatchObject({
+      url: 'oci://registry.example/charts',
+      ref: null,
+      revision: null,
+    });
+    expect(snap.sources[3]).toMatchObject({ ref: 'tag v1', revision: null, lastFetch: null });
+  });
+
+  it('shows the image kinds sorted, the automation writing to its GitRepository branch', () => {
+    expect(snap.images.repositories.map((r) => [`${r.namespace}/${r.name}`, r.tagCount])).toEqual([
+      ['team-a/app', null],
+      ['team-c/app', 3],
+    ]);
+    expect(snap.images.policies).toMatchObject([{ namespace: 'team-c', pick: 'ghcr.io/org/app:1.2.0' }]);
+    // team-c/repo does not exist: the branch it would follow is unknown.
+    expect(snap.images.automations).toMatchObject([
+      { namespace: 'team-c', checkoutBranch: null, suspended: true, lastPushCommit: 'abc' },
+    ]);
+    const withBranch = buildSnapshot({
+      ...input,
+      imageUpdateAutomations: [
+        object('ImageUpdateAutomation', 'team-a', 'app', {
+          sourceRef: { name: 'repo' },
+          git: { commit: { author: { email: 'bot@example.com' } } },
+        }),
+      ],
+    });
+    expect(withBranch.images.automations[0]).toMatchObject({ checkoutBranch: 'main', pushBranch: 'main' });
   });
 
   it('shows notifications without addresses, channels, secret names or webhook paths', () => {
@@ -415,6 +556,10 @@ describe('buildSnapshot', () => {
     });
     const text = JSON.stringify(snap);
     for (const secret of [
+      'hunter2',
+      'pull-creds',
+      'TEMPLATE',
+      'private-value',
       'SECRET',
       'hooks.slack.com',
       'slack-url',
