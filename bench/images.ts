@@ -187,7 +187,8 @@ async function runBaseline(
         ? 'per-object scanner, a token per scan (Flux)'
         : 'per-object scanner, a token per object',
     tenants: o.tenants,
-    credentials: 1,
+    // Each object scans with its tenant's account, the registry's accounts taken in turn.
+    credentials: registry.accounts.length,
     intervals: o.intervals,
     perInterval,
     total: sum(perInterval),
