@@ -18,7 +18,6 @@ import {
   isSeq,
   type Node,
   type Scalar,
-  visit,
 } from 'yaml';
 import type { ObjectId } from './setter-object.js';
 import { objectId } from './setter-object.js';
@@ -35,56 +34,84 @@ export interface SetterTarget {
 
 export type Located = { ok: true; target: SetterTarget } | { ok: false; reason: string };
 
-/** What one document knows about its nodes' positions, built once per document that holds markers. */
-export interface DocIndex {
-  object: ObjectId;
-  /** Scalars (not empty, not block), aliases and flow collections, by the offset where their value ends. */
-  byEnd: Map<number, Node>;
-  /** Every node in document order (their start offsets never decrease). */
-  nodes: Node[];
-  keys: Set<Node>;
-  inFlow: Set<Node>;
+/** A node that ends where a marker's value would, with what its place in the tree says about it. */
+export interface Ending {
+  node: Node;
+  key: boolean;
+  flow: boolean;
 }
 
-/** Indexes a parsed document (composed with `keepSourceTokens`). */
-export function indexDocument(doc: Document): DocIndex {
-  const index: DocIndex = {
-    object: objectId(doc),
-    byEnd: new Map(),
-    nodes: [],
-    keys: new Set(),
-    inFlow: new Set(),
-  };
-  visit(doc, (_, node, path) => {
-    if (isPair(node)) {
-      if (isScalar(node.key) || isAlias(node.key) || isCollection(node.key)) index.keys.add(node.key);
-      return;
-    }
-    if (!(isScalar(node) || isAlias(node) || isCollection(node)) || !node.range) return;
-    index.nodes.push(node);
-    const parent = path.at(-1);
-    const owner = isPair(parent) ? path.at(-2) : parent;
-    if (isCollection(owner) && owner.flow) index.inFlow.add(node);
-    const ends = isScalar(node) ? flowScalarToken(node) !== undefined : isAlias(node) || node.flow === true;
-    if (ends && !index.byEnd.has(node.range[1])) index.byEnd.set(node.range[1], node);
+/** What one document knows about the nodes its markers may sit on, built once per document that holds markers. */
+export interface DocIndex {
+  doc: Document;
+  object: ObjectId;
+  /** Scalars (not empty, not block), aliases and flow collections ending at a wanted offset, the first one wins. */
+  byEnd: Map<number, Ending>;
+  /** Every node in document order (their start offsets never decrease); walked only to explain a failure. */
+  nodes?: Node[];
+}
+
+/**
+ * The offsets where the value a marker comment sets would end: right before the comment, or before a `,` there.
+ * Pass the union over a document's markers to {@link indexDocument}.
+ */
+export function wantedEnds(source: string, comment: number, into: Set<number>): void {
+  const end = skipBack(source, comment);
+  into.add(end);
+  if (source[end - 1] === ',') into.add(skipBack(source, end - 1));
+}
+
+/**
+ * Indexes a parsed document (composed with `keepSourceTokens`): only nodes ending at one of `ends` are kept, so a
+ * large document with one marker costs one walk and no per-node allocation.
+ */
+export function indexDocument(doc: Document, ends: ReadonlySet<number>): DocIndex {
+  const index: DocIndex = { doc, object: objectId(doc), byEnd: new Map() };
+  walk(doc.contents, false, false, (node, key, flow) => {
+    const end = node.range?.[1];
+    if (end === undefined || !ends.has(end) || index.byEnd.has(end)) return;
+    const ending = isScalar(node) ? flowScalarToken(node) !== undefined : isAlias(node) || node.flow === true;
+    if (ending) index.byEnd.set(end, { node, key, flow });
   });
   return index;
+}
+
+/**
+ * Visits every scalar, alias and collection below `node` in document order, parents first, as yaml's `visit` does,
+ * saying whether it is a mapping key and whether its collection is a flow collection.
+ */
+function walk(
+  node: unknown,
+  key: boolean,
+  flow: boolean,
+  visitor: (node: Node, key: boolean, flow: boolean) => void,
+): void {
+  if (!(isScalar(node) || isAlias(node) || isCollection(node))) return;
+  visitor(node, key, flow);
+  if (!isCollection(node)) return;
+  const inner = node.flow === true;
+  for (const item of node.items) {
+    if (isPair(item)) {
+      walk(item.key, true, inner, visitor);
+      walk(item.value, false, inner, visitor);
+    } else walk(item, false, inner, visitor);
+  }
 }
 
 /** The scalar a marker comment starting at `comment` sets, or why there is none. */
 export function locate(index: DocIndex, source: string, comment: number): Located {
   let end = skipBack(source, comment);
-  let node = index.byEnd.get(end);
-  if (node === undefined && source[end - 1] === ',') {
+  let ending = index.byEnd.get(end);
+  if (ending === undefined && source[end - 1] === ',') {
     end = skipBack(source, end - 1);
-    node = index.byEnd.get(end);
+    ending = index.byEnd.get(end);
   }
-  if (node !== undefined) return onSameLine(index, node);
+  if (ending !== undefined) return onSameLine(ending);
   return elsewhere(index, comment);
 }
 
-function onSameLine(index: DocIndex, node: Node): Located {
-  if (index.keys.has(node)) return fail('is on a mapping key, not on a value');
+function onSameLine({ node, key, flow }: Ending): Located {
+  if (key) return fail('is on a mapping key, not on a value');
   if (isAlias(node)) return fail(`is on the alias *${(node as Alias).source}; put it on the anchored value`);
   if (isMap(node)) return fail('is on a flow mapping, not on a scalar value');
   if (isSeq(node)) return fail('is on a flow sequence, not on a scalar value');
@@ -102,7 +129,7 @@ function onSameLine(index: DocIndex, node: Node): Located {
           : token.type === 'double-quoted-scalar'
             ? 'double'
             : 'plain',
-      flow: index.inFlow.has(node),
+      flow,
       value: resolved.value,
     },
   };
@@ -110,6 +137,13 @@ function onSameLine(index: DocIndex, node: Node): Located {
 
 /** Nothing ends right before the comment: say what the marker sits on instead. */
 function elsewhere(index: DocIndex, comment: number): Located {
+  if (index.nodes === undefined) {
+    const nodes: Node[] = [];
+    walk(index.doc.contents, false, false, (node) => {
+      if (node.range) nodes.push(node);
+    });
+    index.nodes = nodes;
+  }
   const at = firstStartingAt(index.nodes, comment);
   const before = index.nodes[at - 1];
   if (isScalar(before) && isBlock(before) && before.range && before.range[1] > comment) {

@@ -8,13 +8,17 @@
  * - markers that cannot be read or sit on something other than a scalar value are reported as problems instead
  *   of being skipped without a word (markers naming policies not given are still left alone);
  * - a marker after an item of a flow collection written over several lines (`[\n  app:v1, # {...}\n]`) is set;
- * - a file without `$imagepolicy` in it is not parsed at all, so only files with markers are checked for valid
- *   YAML; a file that is not valid YAML is returned unchanged with one problem.
+ * - only the documents whose text holds `$imagepolicy` are parsed (a file without it not at all), so only they are
+ *   checked for valid YAML: a syntax error in a document without markers goes unnoticed where kyaml would fail
+ *   the whole file. A parsed document that is not valid YAML leaves the file unchanged with one problem.
  */
-import { Composer, type CST, type Document, LineCounter, Parser } from 'yaml';
-import { MARKER_KEY, readMarker, type SetterKind } from './setter-marker.js';
+import type { CST, Document } from 'yaml';
+import { type Comment, markerComments } from './setter-comments.js';
+import { MARKER_KEY, type MarkerRef, readMarker, type SetterKind } from './setter-marker.js';
 import type { ObjectId } from './setter-object.js';
-import { type DocIndex, indexDocument, locate } from './setter-targets.js';
+import { lineCounter, parsePart } from './setter-parse.js';
+import { type StreamPart, splitStream } from './setter-split.js';
+import { type DocIndex, indexDocument, locate, wantedEnds } from './setter-targets.js';
 import { type PolicyValue, renderScalar, setterValue } from './setter-value.js';
 
 export type { SetterKind } from './setter-marker.js';
@@ -56,11 +60,6 @@ export function formatSetterProblem(problem: SetterProblem): string {
   return `${problem.file}:${problem.line}: ${problem.message}`;
 }
 
-interface Comment {
-  offset: number;
-  source: string;
-}
-
 interface Edit {
   start: number;
   end: number;
@@ -69,65 +68,130 @@ interface Edit {
 
 /**
  * Applies the policies (keyed `namespace:name`) at the setter markers of one YAML file. `file` only labels
- * changes and problems.
+ * changes and problems; lines are 1-based lines of the whole file.
+ *
+ * Only the documents whose text holds `$imagepolicy` are parsed, each part of the stream on its own (see
+ * setter-split.ts for where the stream is cut and why a part reads exactly as in a whole parse). A parsed document
+ * that is not valid YAML leaves the whole file unchanged with one problem. A syntax error in a document without
+ * markers is not seen and the marked documents around it are still set: only marked documents are ever touched,
+ * and they are checked. (Flux's kyaml reads the whole file and would fail it. And where such a broken document
+ * ends in an unclosed quote, or in a line that is nothing but an error, the yaml package would read the next
+ * `---` as part of it; here the next document is read on its own, as YAML 1.2 says.) A stream with directives
+ * (`%YAML`, `%TAG`) is parsed whole, as {@link applySettersWhole} does, so an error anywhere in it counts.
  */
 export function applySetters(
   source: string,
   file: string,
   policies: ReadonlyMap<string, PolicyValue>,
 ): SetterResult {
-  const unchanged = (problems: SetterProblem[]): SetterResult => ({ text: source, changes: [], problems });
-  if (!hasSetterMarker(source)) return unchanged([]);
+  if (!hasSetterMarker(source)) return { text: source, changes: [], problems: [] };
+  const parts = splitStream(source);
+  return setParts(source, file, policies, parts === undefined ? [whole(source)] : markedParts(source, parts));
+}
 
-  const lines = new LineCounter();
-  let tokens: CST.Token[];
-  let docs: Document[];
-  try {
-    tokens = Array.from(new Parser(lines.addNewLine).parse(source));
-    docs = Array.from(new Composer({ keepSourceTokens: true, prettyErrors: false }).compose(tokens));
-  } catch (err) {
-    // The yaml package reports bad input as document errors; this only keeps a bug of its own from stopping
-    // a whole automation run on one file.
-    return unchanged([{ file, line: 1, message: `not valid YAML: ${(err as Error).message}` }]);
+/**
+ * {@link applySetters} parsing the whole stream at once, so that an error in any document counts: the reference
+ * the split is tested against, and the path of streams with directives. The reconciler calls applySetters.
+ */
+export function applySettersWhole(
+  source: string,
+  file: string,
+  policies: ReadonlyMap<string, PolicyValue>,
+): SetterResult {
+  if (!hasSetterMarker(source)) return { text: source, changes: [], problems: [] };
+  return setParts(source, file, policies, [whole(source)]);
+}
+
+function whole(source: string): StreamPart {
+  return { start: 0, end: source.length };
+}
+
+/** The parts whose text holds the marker key, in order. */
+function markedParts(source: string, parts: readonly StreamPart[]): StreamPart[] {
+  const marked: StreamPart[] = [];
+  let at = source.indexOf(MARKER_KEY);
+  for (const part of parts) {
+    if (at === -1) break;
+    if (at >= part.end) continue;
+    marked.push(part);
+    at = source.indexOf(MARKER_KEY, part.end);
   }
-  const lineOf = (offset: number): number => lines.linePos(offset).line;
+  return marked;
+}
 
-  const invalid = firstError(docs);
-  if (invalid !== undefined) {
-    return unchanged([{ file, line: lineOf(invalid.offset), message: `not valid YAML: ${invalid.message}` }]);
+interface Found {
+  changes: SetterChange[];
+  problems: SetterProblem[];
+  edits: Edit[];
+}
+
+/** Parses the parts one at a time, so a large stream never holds more than one part's syntax trees. */
+function setParts(
+  source: string,
+  file: string,
+  policies: ReadonlyMap<string, PolicyValue>,
+  parts: readonly StreamPart[],
+): SetterResult {
+  const lineOf = lineCounter(source);
+  const found: Found = { changes: [], problems: [], edits: [] };
+  for (const part of parts) {
+    const parsed = parsePart(source, part);
+    if (!parsed.ok) {
+      // One problem for the file; what was found in earlier parts is dropped with the edits. An error at the end
+      // of a part that stops before a `---` (an unclosed quote) belongs on the part's last line, where a whole
+      // parse puts it, not on the `---` line.
+      const at = parsed.offset >= part.end && part.end < source.length ? part.end - 1 : parsed.offset;
+      const problem = { file, line: lineOf(at), message: `not valid YAML: ${parsed.message}` };
+      return { text: source, changes: [], problems: [problem] };
+    }
+    setPart(source, file, policies, part, parsed, lineOf, found);
   }
+  return { text: applyEdits(source, found.edits), changes: found.changes, problems: found.problems };
+}
 
-  const changes: SetterChange[] = [];
-  const problems: SetterProblem[] = [];
-  const edits: Edit[] = [];
-  const indexes = new Map<Document, DocIndex>();
-  for (const comment of markerComments(tokens, source)) {
-    if (isOwnLine(source, comment.offset)) continue;
+/** Sets the markers of one parsed part, adding to `found`. */
+function setPart(
+  source: string,
+  file: string,
+  policies: ReadonlyMap<string, PolicyValue>,
+  part: StreamPart,
+  { tokens, docs }: { tokens: readonly CST.Token[]; docs: readonly Document[] },
+  lineOf: (offset: number) => number,
+  found: Found,
+): void {
+  const marked: { comment: Comment; line: number; ref: MarkerRef; value: PolicyValue; doc: Document }[] = [];
+  for (const comment of markerComments(tokens, source, part)) {
     const read = readMarker(comment.source);
     if (read === undefined) continue;
     const line = lineOf(comment.offset);
     if (!read.ok) {
-      problems.push({ file, line, message: read.reason });
+      found.problems.push({ file, line, message: read.reason });
       continue;
     }
-    const { policy, setter } = read.ref;
-    const value = policies.get(policy);
+    const value = policies.get(read.ref.policy);
     if (value === undefined) continue;
     const doc = documentAt(docs, comment.offset);
     if (doc === undefined) continue;
+    marked.push({ comment, line, ref: read.ref, value, doc });
+  }
+  const ends = new Set<number>();
+  for (const { comment } of marked) wantedEnds(source, comment.offset, ends);
+  const indexes = new Map<Document, DocIndex>();
+  for (const { comment, line, ref, value, doc } of marked) {
+    const { policy, setter } = ref;
     let index = indexes.get(doc);
     if (index === undefined) {
-      index = indexDocument(doc);
+      index = indexDocument(doc, ends);
       indexes.set(doc, index);
     }
     const located = locate(index, source, comment.offset);
     if (!located.ok) {
-      problems.push({ file, line, message: `the marker for ${policy} ${located.reason}` });
+      found.problems.push({ file, line, message: `the marker for ${policy} ${located.reason}` });
       continue;
     }
     const newValue = setterValue(value, setter);
     if (newValue === undefined) {
-      problems.push({
+      found.problems.push({
         file,
         line,
         message: `the policy ${policy} has no digest for the marker's :digest setter`,
@@ -136,70 +200,21 @@ export function applySetters(
     }
     const { target } = located;
     if (target.value === newValue) continue;
-    edits.push({
+    found.edits.push({
       start: target.start,
       end: target.end,
       text: renderScalar(newValue, target.style, target.flow),
     });
-    changes.push({ file, line, policy, setter, object: index.object, oldValue: target.value, newValue });
+    found.changes.push({
+      file,
+      line,
+      policy,
+      setter,
+      object: index.object,
+      oldValue: target.value,
+      newValue,
+    });
   }
-  return { text: applyEdits(source, edits), changes, problems };
-}
-
-/** The first error of any document, by position. */
-function firstError(docs: readonly Document[]): { offset: number; message: string } | undefined {
-  let first: { offset: number; message: string } | undefined;
-  for (const doc of docs) {
-    for (const error of doc.errors) {
-      if (first === undefined || error.pos[0] < first.offset)
-        first = { offset: error.pos[0], message: error.message };
-    }
-  }
-  return first;
-}
-
-/**
- * The comments that mention the marker key, in source order. Only top-level tokens (documents) whose text holds
- * the key are walked, so a large file with a few markers costs little more than its parse.
- */
-function markerComments(tokens: readonly CST.Token[], source: string): Comment[] {
-  const keys: number[] = [];
-  for (let at = source.indexOf(MARKER_KEY); at !== -1; at = source.indexOf(MARKER_KEY, at + 1)) keys.push(at);
-  const found: Comment[] = [];
-  let k = 0;
-  tokens.forEach((token, i) => {
-    const end = tokens[i + 1]?.offset ?? source.length;
-    while (k < keys.length && (keys[k] ?? 0) < token.offset) k++;
-    if ((keys[k] ?? end) < end) collectComments(token, found);
-  });
-  return found.sort((a, b) => a.offset - b.offset);
-}
-
-/** Walks any CST token tree: comments can sit in many of its arrays (item starts, separators, scalar ends). */
-function collectComments(value: unknown, found: Comment[]): void {
-  if (Array.isArray(value)) {
-    for (const item of value) collectComments(item, found);
-    return;
-  }
-  if (typeof value !== 'object' || value === null) return;
-  const token = value as { type?: unknown; offset?: unknown; source?: unknown };
-  if (token.type === 'comment' && typeof token.offset === 'number' && typeof token.source === 'string') {
-    if (token.source.includes(MARKER_KEY)) found.push({ offset: token.offset, source: token.source });
-    return;
-  }
-  for (const child of Object.values(value)) {
-    if (typeof child === 'object' && child !== null) collectComments(child, found);
-  }
-}
-
-/** A comment alone on its line is commented-out YAML or prose, never a marker. */
-function isOwnLine(source: string, offset: number): boolean {
-  for (let i = offset - 1; i >= 0; i--) {
-    const c = source[i];
-    if (c === '\n') return true;
-    if (c !== ' ' && c !== '\t' && c !== '\uFEFF') return false;
-  }
-  return true;
 }
 
 /** The last document starting at or before `offset` (binary search; documents come in source order). */

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { readMarker } from '../../../src/images/setter-marker.js';
+import { splitStream } from '../../../src/images/setter-split.js';
 import { renderScalar, setterValue } from '../../../src/images/setter-value.js';
 import {
   applySetters,
+  applySettersWhole,
   describeObject,
   formatSetterProblem,
   hasSetterMarker,
   type PolicyValue,
   type SetterChange,
+  type SetterResult,
 } from '../../../src/images/setters.js';
 
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -461,9 +464,15 @@ describe('applySetters reports what it cannot do and goes on', () => {
       'Map keys must be unique',
     ],
     [
-      'an error in another document',
-      'image: x # {"$imagepolicy": "apps:podinfo"}\n---\na: b: c\n',
+      'an error in another document that mentions a marker',
+      'image: x # {"$imagepolicy": "apps:podinfo"}\n---\na: b: c # {"$imagepolicy": "other:policy"}\n',
       3,
+      'not valid YAML',
+    ],
+    [
+      'an error in a document without markers, in a stream with directives (parsed whole)',
+      '%YAML 1.2\n---\nimage: x # {"$imagepolicy": "apps:podinfo"}\n---\na: b: c\n',
+      5,
       'not valid YAML',
     ],
   ])('returns a file that is not valid YAML unchanged, with one problem: %s', (_, source, line, reason) => {
@@ -576,7 +585,9 @@ describe('renderScalar', () => {
 
 describe('applySetters on a large file', () => {
   // No timing assertion; this guards against work that grows faster than the file (a parse per marker, say).
-  it('rewrites 1,000 markers in a 5 MB multi-document file', { timeout: 60_000 }, () => {
+  it('rewrites 1,000 markers in a 5 MB multi-document file, byte for byte as a whole parse does', {
+    timeout: 60_000,
+  }, () => {
     const docs: string[] = [];
     const expected: string[] = [];
     const many = new Map<string, PolicyValue>();
@@ -599,7 +610,192 @@ describe('applySetters on a large file', () => {
     expect(result.changes[999]).toMatchObject({
       object: { name: 'app-999' },
       newValue: 'ghcr.io/org/app-999:v999.1.0',
+      line: 999 * 113 + 11,
     });
     expect(result.text === expected.join('---\n')).toBe(true);
+    const whole = applySettersWhole(source, 'big.yaml', many);
+    expect(result.text === whole.text).toBe(true);
+    expect(result.changes).toEqual(whole.changes);
+  });
+
+  it('sets 3 marked documents among 2,000, with whole-file lines and objects', () => {
+    const docs: string[] = [];
+    const expected: string[] = [];
+    const lines: number[] = [];
+    let line = 1;
+    for (let i = 0; i < 2000; i++) {
+      const marked = i === 0 || i === 1234 || i === 1999;
+      const doc = (tag: string) =>
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-${i}\n  labels: {app: "pod-${i}"}\nspec:\n  containers:\n    - name: main\n      image: ghcr.io/org/app:${tag}${marked ? ' # {"$imagepolicy": "apps:podinfo"}' : ''}\n      args: ["--port", "80${i % 10}"]\n`;
+      if (marked) lines.push(line + 8);
+      docs.push(doc('v1'));
+      expected.push(marked ? doc('v2.0.0') : doc('v1'));
+      line += 11;
+    }
+    const source = docs.join('---\n');
+    const result = apply(source, 'pods.yaml');
+    expect(result.problems).toEqual([]);
+    expect(result.text === expected.join('---\n')).toBe(true);
+    expect(result.changes.map((c) => [c.line, c.object.name])).toEqual([
+      [lines[0], 'pod-0'],
+      [lines[1], 'pod-1234'],
+      [lines[2], 'pod-1999'],
+    ]);
+    expect(source.split('\n')[(lines[1] ?? 0) - 1]).toContain('$imagepolicy');
+    expect(result).toEqual(applySettersWhole(source, 'pods.yaml', policies));
+  });
+});
+
+describe('applySetters parses only the documents that hold markers', () => {
+  const marker = (policy = 'apps:podinfo') => ` # {"$imagepolicy": "${policy}"}`;
+  const v1 = `ghcr.io/org/app:v1${marker()}`;
+  const v2 = `ghcr.io/org/app:v2.0.0${marker()}`;
+
+  it.each<[string, string, string[] | 'parsed whole']>([
+    ['one document', 'a: 1\nb: 2\n', ['a: 1\nb: 2\n']],
+    [
+      '--- followed by a line end, a space, a tab, a comment, content or the end',
+      'a\n---\nb\n--- c\n---\t# d\n---\r\ne\n---',
+      ['a\n', '---\nb\n', '--- c\n', '---\t# d\n', '---\r\ne\n', '---'],
+    ],
+    ['--- at the very start', '---\na\n---\nb\n', ['---\na\n', '---\nb\n']],
+    [
+      'lines that are not document starts',
+      '----\n---x\n --- a\n\t---\n-- -\n',
+      ['----\n---x\n --- a\n\t---\n-- -\n'],
+    ],
+    ['... does not cut', 'a\n...\nb\n...\n', ['a\n...\nb\n...\n']],
+    ['a %YAML directive', '%YAML 1.2\n---\na\n', 'parsed whole'],
+    ['a %TAG directive after ...', 'a\n...\n%TAG !e! tag:e.com,2000:\n--- !e!x\nb\n', 'parsed whole'],
+    ['a directive after a byte order mark', '\uFEFF%YAML 1.2\n---\na\n', 'parsed whole'],
+  ])('splitStream: %s', (_, source, parts) => {
+    const split = splitStream(source);
+    expect(split?.map((part) => source.slice(part.start, part.end)) ?? 'parsed whole').toEqual(parts);
+  });
+
+  it.each<[string, string]>([
+    ['a marker on the --- line of a scalar document', `a: 1\n--- ${v1}\n---\nb: 2\n`],
+    ['a marker on the last line before ---', `a: 1\nimage: ${v1}\n---\nb: 2\n`],
+    ['a marker on the first line after ---', `a: 1\n---\nimage: ${v1}\nb: 2\n`],
+    ['a marker before ... and one after it', `image: ${v1}\n...\n---\nimage: ${v1}\n...\n`],
+    ['a marker in the last document, no final line break', `a: 1\n---\nimage: ${v1}`],
+    ['a marker in a bare document after ...', `a: 1\n...\nimage: ${v1}\n---\nb: 2\n`],
+    ['--- inside an indented block scalar', `a: |\n  ---\n  image: x\n---\nimage: ${v1}\n`],
+    ['--- ending a block scalar at column 0', `--- |\ntext at column 0\n---\nimage: ${v1}\n`],
+    ['--- inside an indented quoted string', `a: "x\n  ---\n  y"\nimage: ${v1}\n---\nimage: ${v1}\n`],
+    ['--- inside a quoted string, not at a line start', `a: "--- x ---"\n---\nimage: ${v1}\n`],
+    ['CRLF line ends', `a: 1\r\n---\r\nimage: ${v1}\r\n---\r\nb: 2\r\n`],
+    ['a byte order mark', `\uFEFF---\nimage: ${v1}\n---\nimage: ${v1}\n`],
+    ['comments between documents', `# head\n---\nimage: ${v1}\n# tail\n---\n# only a comment\n`],
+  ])('sets what a whole parse sets: %s', (_, source) => {
+    const result = apply(source);
+    expect(result.problems).toEqual([]);
+    expect(result.text).toBe(source.replaceAll(v1, v2));
+    expect(result).toEqual(applySettersWhole(source, 'apps/web.yaml', policies));
+  });
+
+  it('reads a stream with directives whole, tag handles and all', () => {
+    const source = `%TAG !e! tag:example.com,2000:\n--- !e!thing\nimage: ${v1}\n...\n%YAML 1.2\n---\nb: !!str 2\n`;
+    const result = apply(source);
+    expect(result.problems).toEqual([]);
+    expect(result.text).toBe(source.replace(v1, v2));
+    expect(result.changes.map((c) => c.line)).toEqual([3]);
+  });
+
+  it('ends a quoted string at a --- line at column 0, like YAML 1.2 and the yaml package', () => {
+    // The yaml package reads the --- as the next document's start and reports the string as broken.
+    const unmarked = `a: "x\n---\ny"\n---\nimage: ${v1}\n`;
+    expect(apply(unmarked).text).toBe(unmarked.replace(v1, v2));
+    expect(applySettersWhole(unmarked, 'f', policies).problems[0]?.message).toContain('not valid YAML');
+    const marked = `image: ${v1}\na: "x\n---\ny"\n`;
+    expect(apply(marked)).toMatchObject({ text: marked, changes: [], problems: [{ line: 2 }] });
+    expect(apply(marked).problems[0]?.message).toContain('not valid YAML: Missing closing "quote');
+    expect(applySettersWhole(marked, 'f', policies).problems).toMatchObject([{ line: 2 }]);
+  });
+
+  it.each<[string, string, number]>([
+    ['a syntax error', `a: b: c\n---\nimage: ${v1}\n`, 1],
+    ['a duplicate key', `image: ${v1}\n---\nk: 1\nk: 2\n`, 1],
+    [
+      'an error line before --- (the yaml package would join the next document to it)',
+      `]\n---\nimage: ${v1}\n`,
+      1,
+    ],
+    [
+      'a quote never closed (the yaml package would read the rest of the file into it)',
+      `a: "x\n---\nimage: ${v1}\n`,
+      1,
+    ],
+  ])('skips a document without markers that is not valid YAML: %s', (_, source, changes) => {
+    const result = apply(source);
+    expect(result.problems).toEqual([]);
+    expect(result.changes).toHaveLength(changes);
+    expect(result.text).toBe(source.replace(v1, v2));
+    expect(applySettersWhole(source, 'f', policies)).toMatchObject({ text: source, changes: [] });
+  });
+
+  it('agrees with a whole parse on generated streams', () => {
+    const fragments = [
+      `image: ${v1}\n`,
+      `tag: "v1"${marker('apps:numeric:tag')}\n`,
+      `list:\n  - a\n  - ghcr.io/org/app:v1${marker()}\n`,
+      `s: "two\n  lines"${marker()}\n`,
+      `s: 'multi\n---\nline'\n`,
+      `b: |\n  ---\n  text${marker()}\n`,
+      `--- |\nfoo\n`,
+      `--- >+\nfoo\n\n`,
+      `f: [a,\n  ghcr.io/org/app:v1,${marker()}\n  b]\n`,
+      `f: [a,\n---\nb]\n`,
+      '---\n',
+      '--- \n',
+      `---\t# c${marker()}\n`,
+      `--- ${v1}\n`,
+      '---x\n',
+      ' ---\n',
+      '...\n',
+      `... # end${marker()}\n`,
+      `# comment${marker()}\n`,
+      '\n',
+      `k: plain\n  more${marker()}\n`,
+      `k: &a ghcr.io/org/app:v1${marker()}\nl: *a${marker()}\n`,
+      `? key${marker()}\n: v\n`,
+      `x: !!str 1.9${marker('apps:numeric:tag')}\n`,
+      '- - a\n',
+      `k:\n- a\n- ghcr.io/org/app:v1${marker()}\n`,
+      `[a,\nb]${marker()}\n`,
+      'a: b: c\n',
+      'dup: 1\ndup: 2\n',
+      ']\n',
+      '...\n\uFEFF---\n',
+    ];
+    let seed = 42;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    const tally = { valid: 0, changed: 0, skipped: 0 };
+    for (let round = 0; round < 1500; round++) {
+      let source = '';
+      for (let i = next(8); i >= 0; i--) source += fragments[next(fragments.length)];
+      if (next(5) === 0) source = source.replaceAll('\n', '\r\n');
+      if (next(10) === 0) source = `\uFEFF${source}`;
+      const split = apply(source);
+      const whole = applySettersWhole(source, 'apps/web.yaml', policies);
+      const invalid = (r: SetterResult) => r.problems.some((p) => p.message.startsWith('not valid YAML'));
+      if (!invalid(whole)) {
+        tally.valid++;
+        if (whole.changes.length > 0) tally.changed++;
+        expect(split, JSON.stringify(source)).toEqual(whole);
+      } else if (!invalid(split)) {
+        // The broken documents hold no marker; the split sets the others.
+        tally.skipped++;
+      } else {
+        // What the split finds broken, the whole parse finds broken too; nothing changes.
+        expect(split.text).toBe(source);
+      }
+    }
+    expect(tally.valid).toBeGreaterThan(300);
+    expect(tally.changed).toBeGreaterThan(200);
+    expect(tally.skipped).toBeGreaterThan(50);
   });
 });
