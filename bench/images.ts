@@ -15,6 +15,7 @@ import { runPerObjectBaseline } from './images-baseline.js';
 import type { BenchRegistry, RegistryCounts } from './images-registry.js';
 import { startBenchRegistry } from './images-registry.js';
 import { createTenants, readyRepositories, waitTenantsReady } from './images-tenants.js';
+import { stewardKindServed } from './ready.js';
 import type { ReceiverAgent } from './receiver-agent.js';
 import { startReceiverAgent } from './receiver-agent.js';
 
@@ -117,14 +118,7 @@ async function runSteward(
       kubeconfigPath: sandbox.kubeconfigPath,
       env: o.env,
     });
-    for (
-      let i = 0;
-      !(await client.call('GET', '/apis/steward.dev/v1alpha1/imagepolicies').catch(() => undefined));
-      i++
-    ) {
-      if (i > 300) throw new Error('the Steward CRDs were not installed');
-      await sleep(100);
-    }
+    await stewardKindServed(client, 'imagepolicies');
     const started = performance.now();
     await createTenants(client, {
       registry,

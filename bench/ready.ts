@@ -77,3 +77,15 @@ export async function trackReady(client: SandboxClient, path: string): Promise<R
     stop: () => abort.abort(),
   };
 }
+
+/** Waits until the agent (run with --install-crds) has installed Steward's CRDs and `plural` is served. */
+export async function stewardKindServed(client: SandboxClient, plural: string): Promise<void> {
+  for (
+    let i = 0;
+    !(await client.call('GET', `/apis/steward.dev/v1alpha1/${plural}`).catch(() => undefined));
+    i++
+  ) {
+    if (i > 300) throw new Error('the Steward CRDs were not installed');
+    await sleep(100);
+  }
+}

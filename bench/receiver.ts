@@ -13,6 +13,7 @@ import { WRITE_SPACING_MS } from '../src/receivers/trigger.js';
 import type { KubeObject, SandboxClient, SandboxProcess } from './cluster.js';
 import { createNamespaces, sleep, startSandbox } from './cluster.js';
 import { PLATFORM_NAMESPACE } from './fixtures.js';
+import { stewardKindServed } from './ready.js';
 import type { ReceiverAgent } from './receiver-agent.js';
 import { startReceiverAgent } from './receiver-agent.js';
 import type { ReceiverRepo } from './receiver-git.js';
@@ -275,14 +276,7 @@ export async function runReceiverBench(o: ReceiverBenchOptions): Promise<Receive
       kubeconfigPath: sandbox.kubeconfigPath,
       env: o.env,
     });
-    for (
-      let i = 0;
-      !(await client.call('GET', '/apis/steward.dev/v1alpha1/receivers').catch(() => undefined));
-      i++
-    ) {
-      if (i > 300) throw new Error('the Steward CRDs were not installed');
-      await sleep(100);
-    }
+    await stewardKindServed(client, 'receivers');
     const applied = new RevisionWatch(client, `${GROUP_PATH}/syncs`, 'app', (s) => {
       const r = (s.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision;
       return typeof r === 'string' ? r : undefined;
