@@ -250,13 +250,16 @@ async function main(): Promise<number> {
   if (interrupted) return 130;
 
   const targetChecks = checks(results);
+  const machine = `${availableParallelism()} CPUs, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`;
   const out = [
-    `Steward bench: ${o.plain ? 'plain directories' : 'kustomize directories'}, Sync wait ${o.wait}, ` +
-      `agent concurrency ${o.concurrency}${o.agentNodeOptions ? ` (NODE_OPTIONS ${o.agentNodeOptions})` : ''}, ` +
-      `simulator settle ${o.settleMs} ms; ` +
-      `${availableParallelism()} CPUs, load ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')}`,
+    // The Sync settings matter to the Sync benches only; the others say what they ran in their own lines.
+    o.benches.some((b) => b === 'syncs' || b === 'receiver')
+      ? `Steward bench: ${o.plain ? 'plain directories' : 'kustomize directories'}, Sync wait ${o.wait}, ` +
+        `agent concurrency ${o.concurrency}${o.agentNodeOptions ? ` (NODE_OPTIONS ${o.agentNodeOptions})` : ''}, ` +
+        `simulator settle ${o.settleMs} ms; ${machine}`
+      : `Steward bench: ${machine}`,
     ...(results.length > 0
       ? [
           '',
