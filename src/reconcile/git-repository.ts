@@ -9,12 +9,11 @@ import { jsonEqual } from '../apply/index.js';
 import { Reasons, ReconcileError } from '../core/types.js';
 import type { GitAuth } from '../sources/git/index.js';
 import { GitSourceError, lastArtifact, syncArtifact, toReconcileError } from '../sources/git/index.js';
-import { conditionsFor, readyStatus } from './conditions.js';
+import { type Condition, readyStatus } from './conditions.js';
 import type { ReconcileContext } from './context.js';
-import { rfc3339 } from './context.js';
 import { recordOutcome } from './observe.js';
 import { readData } from './secrets.js';
-import { recordFailure, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
+import { admitSource, readyFields, recordFailure, writeSourceStatus } from './source-object.js';
 
 const KIND = 'GitRepository';
 
@@ -40,18 +39,13 @@ export async function reconcileGitRepository(
   ctx: ReconcileContext,
   raw: Record<string, unknown>,
 ): Promise<ReconcileResult> {
-  const src = sourceObject(ctx, KIND, raw);
-  const { meta, subject, log, generation, involved, started, handled } = src;
-  const checked = validateGitRepository(raw);
-  const prevStatus = ((raw.status ?? {}) as GitRepository['status']) ?? {};
-  const conditions = (prevStatus?.conditions ?? []) as Parameters<typeof conditionsFor>[0];
-  if (!checked.ok) {
-    await stallInvalid(ctx, KIND, src, prevStatus ?? {}, checked.errors);
-    return {}; // stalled until the spec changes
-  }
-  const repo = checked.value;
+  const admitted = await admitSource(ctx, KIND, raw, validateGitRepository);
+  if (!admitted) return {}; // stalled until the spec changes
+  const { src, value: repo } = admitted;
+  const { meta, subject, log, involved, started } = src;
+  const prevStatus = (raw.status ?? {}) as NonNullable<GitRepository['status']>;
+  const conditions = (prevStatus.conditions ?? []) as Condition[];
   const intervalMs = parseDuration(repo.spec.interval);
-  ctx.metrics.setSuspended(KIND, meta.namespace, meta.name, repo.spec.suspend === true);
   if (repo.spec.suspend) return { requeueAfterMs: intervalMs };
   const dir = join(ctx.config.artifactsDir, meta.namespace, meta.name);
   try {
@@ -69,14 +63,7 @@ export async function reconcileGitRepository(
     ctx.artifacts.set(meta.namespace, meta.name, a);
     const message = `stored artifact for revision '${a.revision}'`;
     const status = {
-      ...handled,
-      observedGeneration: generation,
-      conditions: conditionsFor(
-        conditions,
-        { kind: 'ready', reason: 'Succeeded', message },
-        generation,
-        rfc3339(ctx.now()),
-      ),
+      ...readyFields(ctx, src, conditions, message),
       artifact: {
         path: a.path,
         revision: a.revision,

@@ -21,17 +21,17 @@ import {
   toReconcileError,
 } from '../sources/helm/index.js';
 import { OciError, parseOciUrl } from '../sources/oci/index.js';
-import { conditionsFor, readyStatus } from './conditions.js';
+import { type Condition, readyStatus } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import type { ReconcileResult } from './git-repository.js';
 import { recordOutcome } from './observe.js';
 import { readData, registryAuthOf } from './secrets.js';
 import {
+  admitSource,
+  readyFields,
   recordFailure,
   type SourceMeta,
-  sourceObject,
-  stallInvalid,
   writeSourceStatus,
 } from './source-object.js';
 
@@ -44,35 +44,21 @@ export async function reconcileHelmRepository(
   ctx: ReconcileContext,
   raw: Record<string, unknown>,
 ): Promise<ReconcileResult> {
-  const src = sourceObject(ctx, KIND, raw);
-  const { meta, subject, log, generation, involved, started, handled } = src;
-  const checked = validateHelmRepository(raw);
-  const prevStatus = ((raw.status ?? {}) as HelmRepository['status']) ?? {};
-  const conditions = (prevStatus?.conditions ?? []) as Parameters<typeof conditionsFor>[0];
+  const admitted = await admitSource(ctx, KIND, raw, validateHelmRepository);
+  if (!admitted) return {}; // stalled until the spec changes
+  const { src, value: repo } = admitted;
+  const { meta, subject, log, involved, started } = src;
+  const prevStatus = (raw.status ?? {}) as NonNullable<HelmRepository['status']>;
+  const conditions = (prevStatus.conditions ?? []) as Condition[];
   const now = () => rfc3339(ctx.now());
-  if (!checked.ok) {
-    await stallInvalid(ctx, KIND, src, prevStatus ?? {}, checked.errors);
-    return {}; // stalled until the spec changes
-  }
-  const repo = checked.value;
   const intervalMs = parseDuration(repo.spec.interval);
-  ctx.metrics.setSuspended(KIND, meta.namespace, meta.name, repo.spec.suspend === true);
   if (repo.spec.suspend) return { requeueAfterMs: intervalMs };
   const dir = join(ctx.config.artifactsDir, 'helm', 'indexes', meta.namespace, meta.name);
   try {
     if (repo.spec.type === 'oci') {
       await checkOci(ctx, repo, subject);
       ctx.helmIndexes.delete(meta.namespace, meta.name);
-      const status = {
-        ...handled,
-        observedGeneration: generation,
-        conditions: conditionsFor(
-          conditions,
-          { kind: 'ready', reason: 'Succeeded', message: OCI_READY_MESSAGE },
-          generation,
-          now(),
-        ),
-      };
+      const status = readyFields(ctx, src, conditions, OCI_READY_MESSAGE);
       // Written whole: an artifact left from when the URL was http(s) must go.
       if (!jsonEqual({ ...prevStatus, ...status }, prevStatus) || prevStatus?.artifact !== undefined)
         await writeSourceStatus(ctx, KIND, meta, status);
@@ -121,14 +107,7 @@ export async function reconcileHelmRepository(
     ctx.helmIndexes.set(meta.namespace, meta.name, entry);
     const message = readyMessage(entry);
     const status = {
-      ...handled,
-      observedGeneration: generation,
-      conditions: conditionsFor(
-        conditions,
-        { kind: 'ready', reason: 'Succeeded', message },
-        generation,
-        now(),
-      ),
+      ...readyFields(ctx, src, conditions, message),
       artifact: {
         path: join('helm', 'indexes', meta.namespace, meta.name, 'index.yaml'),
         revision: entry.revision,

@@ -17,7 +17,7 @@ import { rfc3339 } from './context.js';
 import type { ReconcileResult } from './git-repository.js';
 import type { ImageTags } from './image-tags.js';
 import { recordOutcome } from './observe.js';
-import { failedOutcome, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
+import { admitSource, failedOutcome, writeSourceStatus } from './source-object.js';
 
 const KIND = 'ImagePolicy';
 
@@ -34,16 +34,11 @@ export async function reconcileImagePolicy(
   ctx: ReconcileContext,
   raw: Record<string, unknown>,
 ): Promise<ReconcileResult> {
-  const src = sourceObject(ctx, KIND, raw);
+  const admitted = await admitSource(ctx, KIND, raw, validateImagePolicy);
+  if (!admitted) return {}; // stalled until the spec changes
+  const { src, value: policy } = admitted;
   const { meta, subject, log, generation, involved, started, handled } = src;
   const prevStatus = (raw.status ?? {}) as NonNullable<ImagePolicy['status']>;
-  const checked = validateImagePolicy(raw);
-  if (!checked.ok) {
-    await stallInvalid(ctx, KIND, src, prevStatus, checked.errors);
-    return {};
-  }
-  const policy = checked.value;
-  ctx.metrics.setSuspended(KIND, meta.namespace, meta.name, policy.spec.suspend === true);
   const reflect = policy.spec.digestReflectionPolicy ?? 'Never';
   const recheckMs =
     reflect === 'Always' && policy.spec.interval ? parseDuration(policy.spec.interval) : undefined;

@@ -15,13 +15,13 @@ import { Reasons, ReconcileError } from '../core/types.js';
 import { ImageNameError, parseImageName } from '../images/image-name.js';
 import { ExclusionListError, excludeTags } from '../images/scanner.js';
 import { OciError, type RegistryAuth } from '../sources/oci/index.js';
-import { type Condition, conditionsFor, readyStatus } from './conditions.js';
+import { type Condition, readyStatus } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import type { ReconcileResult } from './git-repository.js';
 import { recordOutcome } from './observe.js';
 import { registryAuthOf } from './secrets.js';
-import { recordFailure, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
+import { admitSource, readyFields, recordFailure, writeSourceStatus } from './source-object.js';
 
 const KIND = 'ImageRepository';
 /** The longest Retry-After obeyed, as the scanner remembers it: a registry asking for a day is asked in an hour. */
@@ -35,20 +35,14 @@ export async function reconcileImageRepository(
   ctx: ReconcileContext,
   raw: Record<string, unknown>,
 ): Promise<ReconcileResult> {
-  const src = sourceObject(ctx, KIND, raw);
+  const admitted = await admitSource(ctx, KIND, raw, validateImageRepository);
+  if (!admitted) return {}; // stalled until the spec changes
+  const { src, value: repo } = admitted;
   const { meta, subject, log, generation, involved, started, handled } = src;
   const prevStatus = (raw.status ?? {}) as NonNullable<ImageRepository['status']>;
-  const checked = validateImageRepository(raw);
-  if (!checked.ok) {
-    await stallInvalid(ctx, KIND, src, prevStatus, checked.errors);
-    return {};
-  }
-  const repo = checked.value;
   const intervalMs = parseDuration(repo.spec.interval);
-  ctx.metrics.setSuspended(KIND, meta.namespace, meta.name, repo.spec.suspend === true);
   if (repo.spec.suspend) return { requeueAfterMs: intervalMs };
   const conditions = (prevStatus.conditions ?? []) as Condition[];
-  const now = () => rfc3339(ctx.now());
   const exclusionList = repo.spec.exclusionList ?? [];
   try {
     const image = imageNameOf(repo.spec.image, subject);
@@ -92,14 +86,7 @@ export async function reconcileImageRepository(
     });
     const message = `successful scan: found ${tags.length} tags`;
     const status = {
-      ...handled,
-      observedGeneration: generation,
-      conditions: conditionsFor(
-        conditions,
-        { kind: 'ready', reason: 'Succeeded', message },
-        generation,
-        now(),
-      ),
+      ...readyFields(ctx, src, conditions, message),
       canonicalImageName: image.canonical,
       lastScanResult: {
         revision,

@@ -25,18 +25,19 @@ import {
 } from '../images/message-template.js';
 import {
   applySetters,
+  formatSetterProblem,
   hasSetterMarker,
   type PolicyValue,
   type SetterChange,
   type SetterProblem,
 } from '../images/setters.js';
 import { GitSourceError, toReconcileError } from '../sources/git/index.js';
-import { type Condition, conditionsFor } from './conditions.js';
+import type { Condition } from './conditions.js';
 import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import { authOf, type ReconcileResult } from './git-repository.js';
 import { recordOutcome } from './observe.js';
-import { recordFailure, sourceObject, stallInvalid, writeSourceStatus } from './source-object.js';
+import { admitSource, readyFields, recordFailure, writeSourceStatus } from './source-object.js';
 
 const KIND = 'ImageUpdateAutomation';
 /** A YAML file larger than this is not read: manifests are small, and the agent's memory is shared. */
@@ -51,22 +52,17 @@ export async function reconcileImageUpdateAutomation(
   raw: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<ReconcileResult> {
-  const src = sourceObject(ctx, KIND, raw);
-  const { meta, subject, log, generation, involved, started, handled } = src;
+  const admitted = await admitSource(ctx, KIND, raw, validateImageUpdateAutomation);
+  if (!admitted) return {}; // stalled until the spec changes
+  const { src, value: auto } = admitted;
+  const { meta, subject, log, involved, started } = src;
   const prevStatus = (raw.status ?? {}) as NonNullable<ImageUpdateAutomation['status']>;
-  const checked = validateImageUpdateAutomation(raw);
-  if (!checked.ok) {
-    await stallInvalid(ctx, KIND, src, prevStatus, checked.errors);
-    return {};
-  }
-  const auto = checked.value;
   const intervalMs = parseDuration(auto.spec.interval);
-  ctx.metrics.setSuspended(KIND, meta.namespace, meta.name, auto.spec.suspend === true);
   if (auto.spec.suspend) return { requeueAfterMs: intervalMs };
   const conditions = (prevStatus.conditions ?? []) as Condition[];
   const now = () => rfc3339(ctx.now());
   try {
-    const template = compileMessage(auto, subject);
+    const template = compileMessage(auto);
     const repo = await gitRepositoryOf(ctx, auto, subject);
     const checkoutBranch = auto.spec.git.checkout?.ref.branch ?? repo.spec.ref?.branch;
     if (checkoutBranch === undefined)
@@ -130,7 +126,7 @@ export async function reconcileImageUpdateAutomation(
       },
     );
     for (const p of problems.slice(0, 5))
-      ctx.events.record(involved, 'Warning', 'InvalidMarker', `${p.file}:${p.line}: ${p.message}`);
+      ctx.events.record(involved, 'Warning', 'InvalidMarker', formatSetterProblem(p));
     const runTime = now();
     const base = result.pushed ? result.parent : result.head;
     let message: string;
@@ -157,20 +153,9 @@ export async function reconcileImageUpdateAutomation(
     } else {
       message = `no updates made; last commit ${base.slice(0, 12)} on ${result.baseBranch}`;
     }
-    const next = conditionsFor(
-      conditions,
-      { kind: 'ready', reason: 'Succeeded', message },
-      generation,
-      now(),
-    );
-    await writeSourceStatus(ctx, KIND, meta, {
-      ...prevStatus,
-      ...handled,
-      ...extra,
-      observedGeneration: generation,
-      conditions: next,
-    });
-    recordOutcome(ctx, KIND, meta, next, 'success', started);
+    const ready = readyFields(ctx, src, conditions, message);
+    await writeSourceStatus(ctx, KIND, meta, { ...prevStatus, ...extra, ...ready });
+    recordOutcome(ctx, KIND, meta, ready.conditions, 'success', started);
     // The pushed commit reaches the Syncs now, not at the GitRepository's next poll.
     const wake =
       result.pushed && pushBranch === repo.spec.ref?.branch
@@ -187,24 +172,14 @@ export async function reconcileImageUpdateAutomation(
   }
 }
 
-function compileMessage(auto: ImageUpdateAutomation, subject: string) {
-  try {
-    return compileTemplate(
-      auto.spec.git.commit.messageTemplate ?? DEFAULT_MESSAGE_TEMPLATE,
-      'messageTemplate',
-      // A commit that bumps many images must not fail on its message: the default lists every change.
-      COMMIT_MESSAGE_LIMITS,
-    );
-  } catch (err) {
-    if (err instanceof TemplateError)
-      throw new ReconcileError(
-        Reasons.ValidationFailed,
-        'terminal',
-        `spec.git.commit.messageTemplate: ${err.message}`,
-        subject,
-      );
-    throw err;
-  }
+/** A template that does not parse is a TemplateError, which errorOf turns into a stalled spec error. */
+function compileMessage(auto: ImageUpdateAutomation) {
+  return compileTemplate(
+    auto.spec.git.commit.messageTemplate ?? DEFAULT_MESSAGE_TEMPLATE,
+    'messageTemplate',
+    // A commit that bumps many images must not fail on its message: the default lists every change.
+    COMMIT_MESSAGE_LIMITS,
+  );
 }
 
 async function gitRepositoryOf(

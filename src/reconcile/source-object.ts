@@ -138,3 +138,46 @@ export async function recordFailure(
   src.log.warn({ reason: e.reason, error: e.message }, logMessage);
   return failed;
 }
+
+/**
+ * The start every source reconciler shares: read the object, validate it (an invalid spec is stalled, see
+ * stallInvalid, and `undefined` returned), and export whether it is suspended. What a suspended object returns
+ * is the caller's: its own interval, or nothing.
+ */
+export async function admitSource<T extends { spec: { suspend?: boolean } }>(
+  ctx: ReconcileContext,
+  kind: string,
+  raw: Record<string, unknown>,
+  validate: (
+    obj: unknown,
+  ) => { ok: true; value: T } | { ok: false; errors: { path: string; message: string }[] },
+): Promise<{ src: SourceObject; value: T } | undefined> {
+  const src = sourceObject(ctx, kind, raw);
+  const checked = validate(raw);
+  if (!checked.ok) {
+    await stallInvalid(ctx, kind, src, (raw.status ?? {}) as Record<string, unknown>, checked.errors);
+    return undefined;
+  }
+  const { meta } = src;
+  ctx.metrics.setSuspended(kind, meta.namespace, meta.name, checked.value.spec.suspend === true);
+  return { src, value: checked.value };
+}
+
+/** The status fields of a successful reconcile: the handled request, the generation, Ready True with `message`. */
+export function readyFields(
+  ctx: ReconcileContext,
+  src: SourceObject,
+  conditions: readonly Condition[],
+  message: string,
+): { lastHandledReconcileAt?: string; observedGeneration: number; conditions: Condition[] } {
+  return {
+    ...src.handled,
+    observedGeneration: src.generation,
+    conditions: conditionsFor(
+      conditions,
+      { kind: 'ready', reason: 'Succeeded', message },
+      src.generation,
+      rfc3339(ctx.now()),
+    ),
+  };
+}
