@@ -3,6 +3,7 @@
  * Client errors are never passed on as `cause`: isomorphic-git's HttpError embeds the response body, and
  * anything reaching a log or a status must be free of credentials. Only safe, structured fields go in `data`.
  */
+import { SOCKET_ERROR_CODES } from '../../core/network.js';
 import { Reasons, ReconcileError } from '../../core/types.js';
 
 export const GitErrorCodes = [
@@ -52,19 +53,7 @@ export function toReconcileError(err: GitSourceError, subject?: string): Reconci
   return new ReconcileError(reason, err.retry, err.message, subject);
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-  'ERR_STREAM_PREMATURE_CLOSE',
-]);
+const NETWORK_CODES = new Set([...SOCKET_ERROR_CODES, 'ERR_STREAM_PREMATURE_CLOSE']);
 
 /**
  * Translates whatever a remote operation threw. `where` is the redacted URL and `what` a short phrase

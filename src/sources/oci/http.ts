@@ -3,6 +3,7 @@
  * never leaves the registry's origin and a redirect can never downgrade to plain HTTP unasked), bodies read
  * under a byte cap while they stream, and the translation of fetch failures and error answers into OciError.
  */
+import { SOCKET_ERROR_CODES } from '../../core/network.js';
 import { OciError } from './errors.js';
 
 const MAX_REDIRECTS = 5;
@@ -154,16 +155,7 @@ async function registryErrorCodes(res: Response): Promise<string[]> {
 }
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
+  ...SOCKET_ERROR_CODES,
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
