@@ -1,6 +1,7 @@
 /** What every reconciler gets from the composition root: adapters, settings, and observability. */
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import { RevisionIndex } from '../core/revision-index.js';
 import type { ImageScanner } from '../images/scanner.js';
 import type { KubeClient } from '../kube/index.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -12,30 +13,10 @@ import type { EventRecorder } from './events.js';
 import type { ImageTagIndex } from './image-tags.js';
 import type { ReconcileObserver } from './observe.js';
 
-/** The artifacts of the GitRepositories this agent fetched, by `namespace/name`. */
-export class ArtifactIndex {
-  private readonly byKey = new Map<string, Artifact>();
-  private readonly listeners = new Set<(key: string, artifact: Artifact) => void>();
-
-  get(namespace: string, name: string): Artifact | undefined {
-    return this.byKey.get(`${namespace}/${name}`);
-  }
-
-  set(namespace: string, name: string, artifact: Artifact): void {
-    const key = `${namespace}/${name}`;
-    const prev = this.byKey.get(key);
-    this.byKey.set(key, artifact);
-    if (prev?.revision !== artifact.revision) for (const l of this.listeners) l(key, artifact);
-  }
-
-  delete(namespace: string, name: string): void {
-    this.byKey.delete(`${namespace}/${name}`);
-  }
-
-  /** Called when a source gets a new revision: the Syncs that use it reconcile at once. */
-  onNewRevision(listener: (key: string, artifact: Artifact) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+/** The artifacts of the GitRepositories this agent fetched, by `namespace/name`; a new revision wakes its Syncs. */
+export class ArtifactIndex extends RevisionIndex<Artifact> {
+  constructor() {
+    super((artifact) => artifact.revision);
   }
 }
 
