@@ -71,7 +71,6 @@ export {
   validateSync,
 } from './validate.js';
 export {
-  branchProblem,
   validateImagePolicy,
   validateImageRepository,
   validateImageUpdateAutomation,

@@ -5,6 +5,7 @@
  * patterns and templates (src/images, pure), so what validation accepts is exactly what the agent can run.
  */
 import { posix } from 'node:path';
+import { refShapeIsValid } from '../core/git-ref.js';
 import { goRegexpProblem } from '../images/go-regexp.js';
 import { ImageNameError, parseImageName } from '../images/image-name.js';
 import { checkMessageTemplate } from '../images/message-template.js';
@@ -77,19 +78,8 @@ function imagePolicyRules(obj: unknown, f: Findings): void {
 }
 
 /** What git-check-ref-format refuses beyond the schema's character class. */
-export function branchProblem(branch: string): string | undefined {
-  if (
-    branch.startsWith('/') ||
-    branch.startsWith('-') ||
-    branch.endsWith('/') ||
-    branch.endsWith('.') ||
-    branch.endsWith('.lock') ||
-    branch.includes('//') ||
-    branch.includes('..') ||
-    branch.includes('@{') ||
-    branch === '@' ||
-    branch.split('/').some((part) => part.startsWith('.'))
-  )
+function branchProblem(branch: string): string | undefined {
+  if (!refShapeIsValid(branch) || branch.split('/').some((part) => part.startsWith('.')))
     return `must be a valid Git branch name (got ${showValue(branch)})`;
   return undefined;
 }

@@ -3,6 +3,7 @@
  * revision in Flux's format. No I/O here, so it is table-tested in isolation.
  */
 import { compare, parse, satisfies, validRange } from 'semver';
+import { refShapeIsValid } from '../../core/git-ref.js';
 import { GitSourceError } from './errors.js';
 import type { GitRef, ResolvedRevision } from './types.js';
 
@@ -144,15 +145,7 @@ export function checkRefPart(value: string, field: string): string {
   const bad =
     value === '' ||
     value.length > 255 ||
-    value.startsWith('/') ||
-    value.startsWith('-') ||
-    value.endsWith('/') ||
-    value.endsWith('.') ||
-    value.endsWith('.lock') ||
-    value.includes('..') ||
-    value.includes('//') ||
-    value.includes('@{') ||
-    value === '@' ||
+    !refShapeIsValid(value) ||
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what git refuses
     /[\x00-\x20\x7f~^:?*[\\]/.test(value);
   if (bad) throw new GitSourceError('InvalidRef', `${field} is not a valid Git reference name`);
