@@ -26,7 +26,7 @@ import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import type { ReconcileResult } from './git-repository.js';
 import { recordOutcome } from './observe.js';
-import { readData, registryAuthOf } from './secrets.js';
+import { readData, requireRegistryAuth } from './secrets.js';
 import {
   admitSource,
   readyFields,
@@ -237,9 +237,7 @@ async function checkOci(ctx: ReconcileContext, repo: HelmRepository, subject: st
   const ref = repo.spec.secretRef;
   if (!ref) return;
   const ns = repo.metadata.namespace;
-  const auth = await registryAuthOf(ctx.client, ns, ref.name, registry, subject);
-  if (auth === undefined)
-    throw secretError(`secret '${ns}/${ref.name}' holds no credentials for registry ${registry}`, subject);
+  await requireRegistryAuth(ctx.client, ns, ref.name, registry, subject);
 }
 
 function secretError(message: string, subject: string): ReconcileError {

@@ -20,7 +20,7 @@ import type { ReconcileContext } from './context.js';
 import { rfc3339 } from './context.js';
 import type { ReconcileResult } from './git-repository.js';
 import { recordOutcome } from './observe.js';
-import { registryAuthOf } from './secrets.js';
+import { requireRegistryAuth } from './secrets.js';
 import { admitSource, readyFields, recordFailure, writeSourceStatus } from './source-object.js';
 
 const KIND = 'ImageRepository';
@@ -138,16 +138,7 @@ async function registryAuth(
 ): Promise<RegistryAuth | undefined> {
   const ref = repo.spec.secretRef;
   if (!ref) return undefined;
-  const ns = repo.metadata.namespace;
-  const auth = await registryAuthOf(ctx.client, ns, ref.name, registry, subject);
-  if (auth === undefined)
-    throw new ReconcileError(
-      Reasons.AuthenticationFailed,
-      'transient',
-      `secret '${ns}/${ref.name}' holds no credentials for registry ${registry}`,
-      subject,
-    );
-  return auth;
+  return requireRegistryAuth(ctx.client, repo.metadata.namespace, ref.name, registry, subject);
 }
 
 function errorOf(err: unknown, subject: string): ReconcileError {

@@ -54,3 +54,22 @@ export async function registryAuthOf(
     registry,
   );
 }
+
+/** registryAuthOf for a Secret that must hold credentials for `registry`: none is an AuthenticationFailed error. */
+export async function requireRegistryAuth(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  registry: string,
+  subject: string,
+): Promise<RegistryAuth> {
+  const auth = await registryAuthOf(client, namespace, name, registry, subject);
+  if (auth === undefined)
+    throw new ReconcileError(
+      Reasons.AuthenticationFailed,
+      'transient',
+      `secret '${namespace}/${name}' holds no credentials for registry ${registry}`,
+      subject,
+    );
+  return auth;
+}
