@@ -244,50 +244,46 @@ export class Controller {
     }
   }
 
+  /** Queues every watched object whose key starts with `prefix` (`Kind/` or `Kind/namespace/`) and that `match`es. */
+  private queueWhere<S>(prefix: string, match: (spec: S, namespace: string) => boolean): void {
+    for (const [key, s] of this.seen)
+      if (key.startsWith(prefix) && match((s.obj.spec ?? {}) as S, metaOf(s.obj).namespace))
+        this.queue.add(key);
+  }
+
   /** Queues the ImagePolicies that choose from the ImageRepository `namespace/name`, whose tags changed. */
   private triggerPoliciesOf(repoKey: string): void {
     const [ns, name] = repoKey.split('/');
-    for (const [key, s] of this.seen) {
-      if (!key.startsWith(`ImagePolicy/${ns}/`)) continue;
-      const spec = (s.obj.spec ?? {}) as { imageRepositoryRef?: { name?: string } };
-      if (spec.imageRepositoryRef?.name === name) this.queue.add(key);
-    }
+    this.queueWhere<{ imageRepositoryRef?: { name?: string } }>(
+      `ImagePolicy/${ns}/`,
+      (spec) => spec.imageRepositoryRef?.name === name,
+    );
   }
 
   /** Queues the ImageUpdateAutomations of `namespace` whose policySelector selects a policy with `labels`. */
   private triggerAutomationsOf(namespace: string, labels: Record<string, string>): void {
-    for (const [key, s] of this.seen) {
-      if (!key.startsWith(`ImageUpdateAutomation/${namespace}/`)) continue;
-      const spec = (s.obj.spec ?? {}) as { policySelector?: { matchLabels?: Record<string, string> } };
-      const wanted = Object.entries(spec.policySelector?.matchLabels ?? {});
-      if (wanted.every(([k, v]) => labels[k] === v)) this.queue.add(key);
-    }
+    this.queueWhere<{ policySelector?: { matchLabels?: Record<string, string> } }>(
+      `ImageUpdateAutomation/${namespace}/`,
+      (spec) => Object.entries(spec.policySelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v),
+    );
   }
 
   private triggerDependentsOf(namespace: string, name: string): void {
-    for (const [key, s] of this.seen) {
-      if (!key.startsWith('Sync/')) continue;
-      const spec = (s.obj.spec ?? {}) as { dependsOn?: { name: string; namespace?: string }[] };
-      const m = metaOf(s.obj);
-      if (spec.dependsOn?.some((d) => d.name === name && (d.namespace ?? m.namespace) === namespace))
-        this.queue.add(key);
-    }
+    this.queueWhere<{ dependsOn?: { name: string; namespace?: string }[] }>('Sync/', (spec, own) =>
+      (spec.dependsOn ?? []).some((d) => d.name === name && (d.namespace ?? own) === namespace),
+    );
   }
 
   /** Queues the Syncs whose sourceRef is the source `namespace/name` of `kind`. */
   private triggerSyncsOf(kind: 'GitRepository' | 'HelmRepository', sourceKey: string): void {
     const [ns, name] = sourceKey.split('/');
-    for (const [key, s] of this.seen) {
-      if (!key.startsWith('Sync/')) continue;
-      const spec = (s.obj.spec ?? {}) as { sourceRef?: { kind?: string; name?: string; namespace?: string } };
-      const m = metaOf(s.obj);
-      if (
+    this.queueWhere<{ sourceRef?: { kind?: string; name?: string; namespace?: string } }>(
+      'Sync/',
+      (spec, own) =>
         (spec.sourceRef?.kind ?? 'GitRepository') === kind &&
         spec.sourceRef?.name === name &&
-        (spec.sourceRef?.namespace ?? m.namespace) === ns
-      )
-        this.queue.add(key);
-    }
+        (spec.sourceRef?.namespace ?? own) === ns,
+    );
   }
 
   /** One watch per kind a Sync has applied, selecting the objects Steward owns. */
