@@ -22,23 +22,22 @@ import {
 import type { SandboxHandle } from '../../harness/sandbox.js';
 import { startSandbox } from '../../harness/sandbox.js';
 import { captureIO, PATH_ENV, runCommandLine } from '../cli/helpers.js';
-import { CHARTS } from './helpers.js';
+import { CHARTS, helmSync } from './helpers.js';
 
 let work: string;
 let sb: SandboxHandle;
 let client: KubeClient;
 
-const webSync = (helm: Record<string, unknown>) => ({
-  apiVersion: 'steward.dev/v1alpha1',
-  kind: 'Sync',
-  metadata: { name: 'web', namespace: 'shop' },
-  spec: {
-    sourceRef: { kind: 'HelmRepository', name: 'charts' },
-    interval: '5m',
-    prune: true,
-    helm: { chart: 'webapp', version: '1.1.0', ...helm },
-  },
-});
+const webSync = (helm: Record<string, unknown>) =>
+  helmSync(
+    'shop',
+    'web',
+    { kind: 'HelmRepository', name: 'charts' },
+    { chart: 'webapp', version: '1.1.0', ...helm },
+    {
+      interval: '5m',
+    },
+  );
 
 async function file(name: string, content: unknown): Promise<string> {
   const path = join(work, name);
@@ -128,17 +127,16 @@ describe('steward build --sync', () => {
   });
 
   it('prints a chart in the repository with its hooks in the order they run', async () => {
-    const sync = await file('hooked.yaml', {
-      apiVersion: 'steward.dev/v1alpha1',
-      kind: 'Sync',
-      metadata: { name: 'hooked', namespace: 'jobs' },
-      spec: {
-        sourceRef: { kind: 'GitRepository', name: 'repo' },
-        interval: '5m',
-        prune: true,
-        helm: { chart: './hooked' },
-      },
-    });
+    const sync = await file(
+      'hooked.yaml',
+      helmSync(
+        'jobs',
+        'hooked',
+        { kind: 'GitRepository', name: 'repo' },
+        { chart: './hooked' },
+        { interval: '5m' },
+      ),
+    );
     const io = captureIO();
     const r = await runCommandLine(buildCommand(io), ['--sync', sync, CHARTS], io);
     expect(r.err).toBe('');

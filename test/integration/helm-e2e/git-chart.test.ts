@@ -10,7 +10,7 @@ import type { GitServer } from '../../harness/git-server.js';
 import { startGitServer } from '../../harness/git-server.js';
 import type { SandboxHandle } from '../../harness/sandbox.js';
 import { startSandbox } from '../../harness/sandbox.js';
-import { apply, chartFiles, crdsServed, get, namespaces, waitFailed, waitSync } from './helpers.js';
+import { apply, chartFiles, crdsServed, get, helmSync, namespaces, waitFailed, waitSync } from './helpers.js';
 
 let sb: SandboxHandle;
 let git: GitServer;
@@ -42,22 +42,25 @@ afterAll(async () => {
   await sb?.stop();
 });
 
+/** A Sync of a chart in the `fleet` repository into namespace web. */
+const gitChartSync = (name: string, helm: Record<string, unknown>, spec: Record<string, unknown> = {}) =>
+  helmSync(NS, name, { kind: 'GitRepository', name: 'fleet' }, helm, {
+    interval: '1m',
+    targetNamespace: 'web',
+    ...spec,
+  });
+
 describe('a chart in a GitRepository', () => {
   it('renders the chart at the path and reports the Git revision and the chart', async () => {
     const started = Date.now();
-    await apply(sb, {
-      apiVersion: 'steward.dev/v1alpha1',
-      kind: 'Sync',
-      metadata: { name: 'webapp', namespace: NS },
-      spec: {
-        sourceRef: { kind: 'GitRepository', name: 'fleet' },
-        interval: '1m',
-        prune: true,
-        targetNamespace: 'web',
-        timeout: '20s',
-        helm: { chart: './charts/webapp', values: { greeting: 'from-git' } },
-      },
-    });
+    await apply(
+      sb,
+      gitChartSync(
+        'webapp',
+        { chart: './charts/webapp', values: { greeting: 'from-git' } },
+        { timeout: '20s' },
+      ),
+    );
     const v = await waitSync(sb, NS, 'webapp', (s) => s.applied !== undefined);
     const elapsed = Date.now() - started;
     expect(v.applied).toMatch(/^main@sha1:[0-9a-f]{40}$/);
@@ -108,18 +111,7 @@ describe('a chart in a GitRepository', () => {
   });
 
   it('refuses a chart path outside the repository, and a chart holding a symlink', async () => {
-    await apply(sb, {
-      apiVersion: 'steward.dev/v1alpha1',
-      kind: 'Sync',
-      metadata: { name: 'escape', namespace: NS },
-      spec: {
-        sourceRef: { kind: 'GitRepository', name: 'fleet' },
-        interval: '1m',
-        prune: true,
-        targetNamespace: 'web',
-        helm: { chart: '../../etc' },
-      },
-    });
+    await apply(sb, gitChartSync('escape', { chart: '../../etc' }));
     const v = await waitFailed(sb, NS, 'escape', /spec\.helm\.chart: must stay inside the source artifact/);
     expect(v.inventory).toEqual([]);
     // helm follows symlinks in a chart: one in a template must not render whatever it points at.
@@ -131,18 +123,7 @@ describe('a chart in a GitRepository', () => {
       },
       'a linked template',
     );
-    await apply(sb, {
-      apiVersion: 'steward.dev/v1alpha1',
-      kind: 'Sync',
-      metadata: { name: 'linked', namespace: NS },
-      spec: {
-        sourceRef: { kind: 'GitRepository', name: 'fleet' },
-        interval: '1m',
-        prune: true,
-        targetNamespace: 'web',
-        helm: { chart: './charts/linked' },
-      },
-    });
+    await apply(sb, gitChartSync('linked', { chart: './charts/linked' }));
     const linked = await waitFailed(
       sb,
       NS,

@@ -42,6 +42,25 @@ export const stewardPath = (plural: string, ns: string, name: string) =>
   `/apis/steward.dev/v1alpha1/namespaces/${ns}/${plural}/${name}`;
 
 /** Server-side applies `body` (a Steward object, or any object given its path). */
+/**
+ * A Sync rendering a chart, as the Helm end-to-end tests build them: every ten minutes with prune unless `spec`
+ * says otherwise (targetNamespace, timeout, serviceAccountName...).
+ */
+export function helmSync(
+  namespace: string,
+  name: string,
+  sourceRef: { kind: 'GitRepository' | 'HelmRepository'; name: string },
+  helm: Record<string, unknown>,
+  spec: Record<string, unknown> = {},
+): Obj & { kind: string } {
+  return {
+    apiVersion: 'steward.dev/v1alpha1',
+    kind: 'Sync',
+    metadata: { name, namespace },
+    spec: { sourceRef, interval: '10m', prune: true, ...spec, helm },
+  };
+}
+
 export async function apply(sb: SandboxHandle, body: Obj & { kind: string }, path?: string): Promise<void> {
   const meta = body.metadata as { name: string; namespace: string };
   const kind = body.kind.toLowerCase();

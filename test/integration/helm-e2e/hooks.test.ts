@@ -17,6 +17,7 @@ import {
   chartFiles,
   crdsServed,
   get,
+  helmSync,
   namespaces,
   reconcileNow,
   syncView,
@@ -47,19 +48,17 @@ const path = (kind: 'configmaps' | 'jobs', name: string) =>
     ? `/apis/batch/v1/namespaces/${TARGET}/jobs/${name}`
     : `/api/v1/namespaces/${TARGET}/configmaps/${name}`;
 
-const sync = (values: Record<string, unknown>) => ({
-  apiVersion: 'steward.dev/v1alpha1',
-  kind: 'Sync',
-  metadata: { name: 'hooked', namespace: NS },
-  spec: {
-    sourceRef: { kind: 'GitRepository', name: 'charts' },
-    interval: '10m',
-    prune: true,
-    targetNamespace: TARGET,
-    timeout: '20s',
-    helm: { chart: './hooked', values },
-  },
-});
+const sync = (values: Record<string, unknown>) =>
+  helmSync(
+    NS,
+    'hooked',
+    { kind: 'GitRepository', name: 'charts' },
+    { chart: './hooked', values },
+    {
+      targetNamespace: TARGET,
+      timeout: '20s',
+    },
+  );
 
 const created = (name: string) => seen.find((e) => e.type === 'ADDED' && e.name === name);
 

@@ -12,7 +12,17 @@ import type { HelmRepoServer, PackagedChart } from '../../harness/helm-repo.js';
 import { startHelmRepo } from '../../harness/helm-repo.js';
 import type { SandboxHandle } from '../../harness/sandbox.js';
 import { eventually, startSandbox } from '../../harness/sandbox.js';
-import { apply, CHARTS, container, crdsServed, get, namespaces, waitFailed, waitSync } from './helpers.js';
+import {
+  apply,
+  CHARTS,
+  container,
+  crdsServed,
+  get,
+  helmSync,
+  namespaces,
+  waitFailed,
+  waitSync,
+} from './helpers.js';
 
 let sb: SandboxHandle;
 let repo: HelmRepoServer;
@@ -25,19 +35,8 @@ const cm = (name: string) => `/api/v1/namespaces/${APP}/configmaps/${name}`;
 const deployment = () => get(sb, `/apis/apps/v1/namespaces/${APP}/deployments/web`);
 
 function sync(helm: Record<string, unknown>) {
-  return {
-    apiVersion: 'steward.dev/v1alpha1',
-    kind: 'Sync',
-    metadata: { name: 'web', namespace: NS },
-    spec: {
-      sourceRef: { kind: 'HelmRepository', name: 'charts' },
-      interval: '10m',
-      prune: true,
-      targetNamespace: APP,
-      timeout: '20s',
-      helm: { chart: 'webapp', ...helm },
-    },
-  };
+  const source = { kind: 'HelmRepository', name: 'charts' } as const;
+  return helmSync(NS, 'web', source, { chart: 'webapp', ...helm }, { targetNamespace: APP, timeout: '20s' });
 }
 
 beforeAll(async () => {

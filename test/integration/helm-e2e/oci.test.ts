@@ -14,7 +14,7 @@ import type { RegistryHandle } from '../../harness/registry.js';
 import { startRegistry } from '../../harness/registry.js';
 import type { SandboxHandle } from '../../harness/sandbox.js';
 import { startSandbox } from '../../harness/sandbox.js';
-import { apply, CHARTS, crdsServed, get, namespaces, waitFailed, waitSync } from './helpers.js';
+import { apply, CHARTS, crdsServed, get, helmSync, namespaces, waitFailed, waitSync } from './helpers.js';
 
 let sb: SandboxHandle;
 let registry: RegistryHandle;
@@ -26,19 +26,8 @@ const NS = 'default';
 const APP = 'oci-app';
 
 function sync(name: string, repository: string, chart = 'webapp', version = '1.0.x') {
-  return {
-    apiVersion: 'steward.dev/v1alpha1',
-    kind: 'Sync',
-    metadata: { name, namespace: NS },
-    spec: {
-      sourceRef: { kind: 'HelmRepository', name: repository },
-      interval: '10m',
-      prune: true,
-      targetNamespace: APP,
-      timeout: '20s',
-      helm: { chart, version },
-    },
-  };
+  const source = { kind: 'HelmRepository', name: repository } as const;
+  return helmSync(NS, name, source, { chart, version }, { targetNamespace: APP, timeout: '20s' });
 }
 
 function ociRepository(name: string, secretRef?: string) {

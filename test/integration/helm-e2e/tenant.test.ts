@@ -16,6 +16,7 @@ import {
   container,
   crdsServed,
   get,
+  helmSync,
   namespaces,
   waitFailed,
   waitSync,
@@ -28,20 +29,8 @@ let agent: AgentHandle;
 const TENANT = 'team-a';
 
 function tenantSync(name: string, helm: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  return {
-    apiVersion: 'steward.dev/v1alpha1',
-    kind: 'Sync',
-    metadata: { name, namespace: TENANT },
-    spec: {
-      sourceRef: { kind: 'GitRepository', name: 'charts' },
-      interval: '10m',
-      prune: true,
-      serviceAccountName: 'deployer',
-      timeout: '20s',
-      helm,
-      ...extra,
-    },
-  };
+  const source = { kind: 'GitRepository', name: 'charts' } as const;
+  return helmSync(TENANT, name, source, helm, { serviceAccountName: 'deployer', timeout: '20s', ...extra });
 }
 
 beforeAll(async () => {
