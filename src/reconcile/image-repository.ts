@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ImageRepository } from '../api/index.js';
 import { parseDuration, validateImageRepository } from '../api/index.js';
+import { jsonEqual } from '../apply/index.js';
 import { Reasons, ReconcileError } from '../core/types.js';
 import { ImageNameError, parseImageName } from '../images/image-name.js';
 import { ExclusionListError, excludeTags } from '../images/scanner.js';
@@ -96,7 +97,9 @@ export async function reconcileImageRepository(
       },
       observedExclusionList: exclusionList,
     };
-    await writeSourceStatus(ctx, KIND, meta, status);
+    // A reconcile answered from the scan it already reported changes nothing: write only a change.
+    if (!jsonEqual({ ...prevStatus, ...status }, prevStatus))
+      await writeSourceStatus(ctx, KIND, meta, status);
     if (revision !== prevStatus.lastScanResult?.revision) {
       log.info({ tags: tags.length, shared: scan.shared }, 'scanned new tags');
       ctx.events.record(involved, 'Normal', 'Succeeded', message, { 'steward.dev/revision': revision });
