@@ -4,10 +4,9 @@
  * with Go's argument checks, range over lists, Maps (keys in sorted order, as Go ranges over map keys) and
  * integers, and printing with Go's rules. Pure.
  *
- * The data is JavaScript (see ./template-fmt.ts for how values map onto Go's). A Map is a Go map: a missing
- * key reads as a missing value (printed `<no value>`). Any other object is a Go struct: a missing field, or a
- * field whose name does not start with an upper-case letter (unexported in Go), is an error that names the
- * field, so a typo in a template fails instead of committing a wrong message.
+ * The data is JavaScript, handled as ./template-value.ts describes: a Map is a Go map, any other object a Go
+ * struct whose missing or unexported fields are errors. This file walks the nodes, keeps the variables, calls
+ * the functions and places each error in the template.
  *
  * Bounds, so that one tenant's template cannot exhaust the agent: the output, each string a function builds,
  * and all the strings functions build together are capped in bytes, and so are the range iterations of one
@@ -15,17 +14,10 @@
  */
 import type { Arg, Command, ControlNode, FieldChain, Node, Pipe, VariableDecl } from './template-ast.js';
 import { positionOf, TemplateError } from './template-error.js';
-import {
-  FormatError,
-  fieldNames,
-  formatValue,
-  GoFloat,
-  kindOf,
-  stringerOf,
-  typeName,
-} from './template-fmt.js';
+import { GoFloat } from './template-fmt.js';
 import type { Builtin, ParamType } from './template-funcs.js';
-import { BUILTINS, compareStrings, FuncError, isTrue, utf8Length } from './template-funcs.js';
+import { BUILTINS, FuncError, isTrue, utf8Length } from './template-funcs.js';
+import { type Fail, fieldOf, printable, rangeOver, validateType } from './template-value.js';
 
 /** Bounds of one render. */
 export interface ExecLimits {
@@ -40,8 +32,6 @@ export interface ExecLimits {
 /** Go's missingVal: no value was piped into the command. */
 const MISSING: unique symbol = Symbol('missing');
 type Final = unknown;
-
-const exported = (name: string) => /^\p{Lu}/u.test(name);
 
 /** Renders the parsed template `nodes` with `data`; throws a TemplateError. */
 export function execute(
@@ -95,6 +85,11 @@ class State {
     );
   }
 
+  /** `fail` for the value helpers, placing their errors at `at` (at `pos` within it). */
+  private failAt(at: At, pos = at.pos): Fail {
+    return (reason) => this.fail(at, reason, pos);
+  }
+
   private write(s: string, at: At): void {
     this.outBytes += utf8Length(s);
     if (this.outBytes > this.limits.maxOutputBytes) {
@@ -143,7 +138,7 @@ class State {
         return;
       case 'action': {
         const value = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.write(this.printable(value, node.pipe), node.pipe);
+        if (node.pipe.decl.length === 0) this.write(printable(value, this.failAt(node.pipe)), node.pipe);
         return;
       }
       case 'if':
@@ -153,16 +148,6 @@ class State {
       case 'range':
         this.walkRange(dot, node);
         return;
-    }
-  }
-
-  private printable(value: unknown, at: At): string {
-    if (value === undefined) return '<no value>';
-    try {
-      return formatValue(value);
-    } catch (e) {
-      if (e instanceof FormatError) this.fail(at, e.message);
-      throw e;
     }
   }
 
@@ -196,64 +181,9 @@ class State {
       this.walkList(elem, node.list);
       this.pop(mark);
     };
-    let ranged = false;
-    switch (kindOf(value)) {
-      case 'slice':
-        (value as unknown[]).forEach((elem, i) => {
-          iteration(i, elem);
-        });
-        ranged = (value as unknown[]).length > 0;
-        break;
-      case 'map': {
-        const entries = this.sortedEntries(value as Map<unknown, unknown>, node.pipe);
-        for (const [k, v] of entries) iteration(k, v);
-        ranged = entries.length > 0;
-        break;
-      }
-      case 'int': {
-        const n = Number(value);
-        if (second) this.fail(node.pipe, `can't use ${n} to iterate over more than one variable`);
-        for (let i = 0; i < n; i++) iteration(i, i);
-        ranged = n > 0;
-        break;
-      }
-      case 'invalid':
-      case 'nil':
-        break;
-      default: {
-        const hint = kindOf(value) === 'struct' ? ' (an object is a struct; a map must be a Map)' : '';
-        this.fail(node.pipe, `range can't iterate over a value of type ${typeName(value)}${hint}`);
-      }
-    }
+    const ranged = rangeOver(value, second !== undefined, iteration, this.failAt(node.pipe));
     if (!ranged && node.elseList) this.walkList(dot, node.elseList);
     this.pop(outer);
-  }
-
-  /** A Map's entries in Go's order of map keys: numbers, strings and Stringers by their String form. */
-  private sortedEntries(m: Map<unknown, unknown>, at: At): [unknown, unknown][] {
-    const rank = { nil: 0, invalid: 0, bool: 1, int: 2, float: 2, string: 3, struct: 4 } as const;
-    const keyed = [...m.entries()].map(([k, v]) => {
-      const kind = kindOf(k);
-      if (!(kind in rank)) this.fail(at, `can't range over a Map whose keys are of type ${typeName(k)}`);
-      let sortKey: unknown = k instanceof GoFloat ? k.value : k;
-      if (kind === 'struct') {
-        const stringer = stringerOf(k);
-        if (!stringer) this.fail(at, `can't sort the keys of a Map: an object key has no String form`);
-        sortKey = stringer();
-      }
-      return { k, v, r: rank[kind as keyof typeof rank], sortKey };
-    });
-    keyed.sort((a, b) => {
-      if (a.r !== b.r) return a.r - b.r;
-      if (typeof a.sortKey === 'string' && typeof b.sortKey === 'string') {
-        return compareStrings(a.sortKey, b.sortKey);
-      }
-      const x = Number(a.sortKey);
-      const y = Number(b.sortKey);
-      if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : -1) : 1;
-      return x - y;
-    });
-    return keyed.map((e) => [e.k, e.v]);
   }
 
   // --- pipelines and commands
@@ -358,28 +288,7 @@ class State {
     final: Final,
     receiver: unknown,
   ): unknown {
-    // A missing value has no fields, and Go lets that through as another missing value.
-    if (receiver === undefined) return undefined;
-    const hasArgs = args.length > 1 || final !== MISSING;
-    const kind = kindOf(receiver);
-    if (kind === 'nil') this.fail(at, `nil pointer evaluating interface {}.${field}`, pos);
-    if (kind === 'map') {
-      if (hasArgs) this.fail(at, `${field} is not a method but has arguments`, pos);
-      const m = receiver as Map<unknown, unknown>;
-      return m.get(field);
-    }
-    if (kind === 'struct') {
-      const obj = receiver as Record<string, unknown>;
-      if (Object.hasOwn(obj, field) && typeof obj[field] !== 'function') {
-        if (!exported(field)) this.fail(at, `${field} is an unexported field of struct type`, pos);
-        if (hasArgs) this.fail(at, `${field} is not a method but has arguments`, pos);
-        return obj[field];
-      }
-      const fields = fieldNames(obj);
-      const has = fields.length > 0 ? ` (fields: ${fields.join(', ')})` : ' (it has no fields)';
-      this.fail(at, `can't evaluate field ${field} in type object${has}`, pos);
-    }
-    this.fail(at, `can't evaluate field ${field} in type ${typeName(receiver)}`, pos);
+    return fieldOf(receiver, field, args.length > 1 || final !== MISSING, this.failAt(at, pos));
   }
 
   // --- functions
@@ -404,10 +313,10 @@ class State {
         v = this.evalArg(dot, 'value', arg);
         if (isTrue(v) === (name === 'or')) return v;
       }
-      return final === MISSING ? v : this.validateType(final, 'value', at);
+      return final === MISSING ? v : validateType(final, 'value', this.failAt(at));
     }
     const argv = args.map((arg, i) => this.evalArg(dot, paramType(i), arg));
-    if (final !== MISSING) argv.push(this.validateType(final, paramType(numIn - 1), at));
+    if (final !== MISSING) argv.push(validateType(final, paramType(numIn - 1), this.failAt(at)));
     let result: unknown;
     try {
       result = fn.call(argv);
@@ -432,7 +341,7 @@ class State {
 
   /** An argument of a function (or the receiver of a chain, `untyped`), evaluated as Go's evalArg does. */
   private evalArg(dot: unknown, type: ParamType, arg: Arg, untyped = false): unknown {
-    const check = (v: unknown) => (untyped ? v : this.validateType(v, type, arg));
+    const check = (v: unknown) => (untyped ? v : validateType(v, type, this.failAt(arg)));
     switch (arg.type) {
       case 'dot':
         return check(dot);
@@ -460,18 +369,5 @@ class State {
       case 'number':
         return arg.isFloat ? new GoFloat(arg.value) : arg.value;
     }
-  }
-
-  private validateType(value: unknown, type: ParamType, at: At): unknown {
-    if (value === undefined) {
-      // A missing value is a nil interface{} to print and printf; comparisons and not see it as missing.
-      if (type === 'any') return null;
-      if (type === 'string') this.fail(at, 'invalid value; expected string');
-      return undefined;
-    }
-    if (type === 'string' && typeof value !== 'string') {
-      this.fail(at, `wrong type for value; expected string; got ${typeName(value)}`);
-    }
-    return value;
   }
 }
